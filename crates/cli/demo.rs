@@ -1,0 +1,146 @@
+//! `neuvo demo`: fetches the sample data and shows the travel-time engine on central Helsinki.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use neuvo_model::{LonLat, Millis, Mode};
+use neuvo_network::{IsochroneParams, MatrixParams};
+
+use crate::netload::{self, NetworkArgs};
+use crate::queries::{create, fmt_duration, write_json};
+
+/// Arguments of `neuvo demo`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct DemoArgs {
+    /// A local mirror of the data (for example ../shared/data); without it, the sample is downloaded.
+    #[arg(long)]
+    pub(crate) from: Option<PathBuf>,
+    /// Where to write the demo's GeoJSON and CSV files [default: DATA_DIR/cache/demo].
+    #[arg(long)]
+    pub(crate) out: Option<PathBuf>,
+}
+
+/// The data set the demo runs on.
+const SAMPLE: &str = "helsinki_centre_2024_osm";
+
+/// Helsinki Central Railway Station square and Hietalahti market hall (approximate, from OpenStreetMap).
+const STATION: (f64, f64) = (24.9414, 60.1711);
+const HIETALAHTI: (f64, f64) = (24.9296, 60.1623);
+/// Helsinki Central Library Oodi (approximate).
+const OODI: (f64, f64) = (24.9381, 60.1740);
+
+fn ll(p: (f64, f64)) -> Result<LonLat> {
+    Ok(LonLat::try_new(p.0, p.1)?)
+}
+
+pub(crate) fn run(data_dir: &Path, a: &DemoArgs) -> Result<()> {
+    let t0 = Instant::now();
+    let out = a.out.clone().unwrap_or_else(|| data_dir.join("cache/demo"));
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    println!(
+        "neuvo demo: the travel-time engine on central Helsinki (OpenStreetMap 2024, © OpenStreetMap contributors, ODbL)\n"
+    );
+
+    let manifest = crate::data_cmd::manifest(data_dir)?;
+    let cache = data_dir.join("cache");
+    for o in crate::data::fetch(&manifest, &cache, a.from.as_deref(), &[SAMPLE.to_owned()])? {
+        println!("data        {}: {}", o.name, o.action);
+    }
+
+    let mut nets = Vec::new();
+    for mode in [Mode::Walk, Mode::Car] {
+        let args = NetworkArgs {
+            osm: None,
+            mode,
+            profile: None,
+            speed_kmh: None,
+            max_snap_m: None,
+            no_cache: false,
+        };
+        let t = Instant::now();
+        let l = netload::load(data_dir, &args)?;
+        println!(
+            "network     {:<4} {:>6} nodes {:>7} edges, {} in {:.2} s",
+            mode.as_str(),
+            l.net.graph().node_count(),
+            l.net.graph().edge_count(),
+            if l.from_cache { "loaded from cache" } else { "read and contracted" },
+            t.elapsed().as_secs_f64()
+        );
+        nets.push((mode, l.net));
+    }
+
+    println!("\nroute       Railway Station square -> Hietalahti market hall");
+    for (mode, net) in &nets {
+        let from = net.snap(ll(STATION)?)?;
+        let to = net.snap(ll(HIETALAHTI)?)?;
+        let r = net.route(&from, &to).context("no route")?;
+        let file = out.join(format!("route_{mode}.geojson"));
+        write_json(&file, &r.to_geojson())?;
+        println!(
+            "            {:<4} {:>6.0} m {:>14}   {}",
+            mode.as_str(),
+            r.dist.as_m_f64(),
+            fmt_duration(r.time),
+            file.display()
+        );
+    }
+
+    let osm = data_dir.join(netload::SAMPLE_OSM);
+    let (venues, _) = neuvo_osm::read_venues(&osm, &neuvo_osm::VenueRules::builtin())?;
+    let libraries: Vec<_> =
+        venues.iter().filter(|v| v.kind.0 == "library" && v.name.is_some()).take(8).collect();
+    println!(
+        "\nmatrix      walking minutes between {} of the {} venues found ({} libraries)",
+        libraries.len(),
+        venues.len(),
+        venues.iter().filter(|v| v.kind.0 == "library").count()
+    );
+    let (_, walk) = &nets[0];
+    let pts: Vec<_> = libraries.iter().map(|v| walk.snap(v.location).ok()).collect();
+    let m = walk.matrix(&pts, &pts, MatrixParams::default());
+    let mut csv = csv::Writer::from_writer(create(&out.join("matrix_walk_libraries.csv"))?);
+    csv.write_record(["from", "to", "seconds", "metres"])?;
+    for (i, a) in libraries.iter().enumerate() {
+        let name = a.name.as_deref().unwrap_or("?");
+        let cells: Vec<String> = (0..libraries.len())
+            .map(|j| m.time(i, j).map_or("  -".into(), |t| format!("{:>3.0}", t.as_secs_f64() / 60.0)))
+            .collect();
+        println!("            {:<34} {}", name.chars().take(34).collect::<String>(), cells.join(" "));
+        for (j, b) in libraries.iter().enumerate() {
+            if let (Some(t), Some(d)) = (m.time(i, j), m.distance(i, j)) {
+                csv.write_record([
+                    name,
+                    b.name.as_deref().unwrap_or("?"),
+                    &format!("{:.3}", t.as_secs_f64()),
+                    &format!("{:.2}", d.as_m_f64()),
+                ])?;
+            }
+        }
+    }
+    csv.flush()?;
+
+    let origin = walk.snap(ll(OODI)?)?;
+    let budgets = [Millis(15 * 60_000), Millis(10 * 60_000), Millis(5 * 60_000)];
+    let isos = walk.isochrones(&origin, &budgets, &IsochroneParams::default());
+    let file = out.join("isochrones_walk_oodi.geojson");
+    write_json(
+        &file,
+        &serde_json::json!({"type": "FeatureCollection", "features": isos.iter().map(|i| i.to_geojson()).collect::<Vec<_>>()}),
+    )?;
+    println!("\nisochrone   walking from Oodi library: {}", file.display());
+    for i in &isos {
+        println!(
+            "            {:>2.0} min  {:>6.3} km²  {:>5} street nodes",
+            i.budget.as_secs_f64() / 60.0,
+            i.area_km2,
+            i.nodes_reached
+        );
+    }
+    println!(
+        "\ndone in {:.1} s. Next: `neuvo route --help`, `neuvo matrix --help`, `neuvo isochrone --help`.",
+        t0.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
