@@ -107,7 +107,7 @@ pub(crate) fn load(data_dir: &Path, args: &NetworkArgs) -> Result<Loaded> {
                 });
             }
             Err(e) => {
-                tracing::warn!(file = %cache_file.display(), error = %e, "ignoring unreadable network cache")
+                tracing::warn!(file = %cache_file.display(), error = %e, "ignoring unreadable network cache");
             }
         }
     }
@@ -149,9 +149,13 @@ pub(crate) fn build_network(
         profile_sha256: profile_sha.to_owned(),
         source: report.file.clone(),
         source_sha256: source_sha.to_owned(),
-        snap: SnapParamsMeta { max_snap_m: profile.max_snap_m, access_speed_kmh: profile.access_speed() },
+        snap: SnapParamsMeta {
+            max_snap_m: profile.max_snap_m,
+            access_speed_kmh: profile.access_speed(),
+            candidate_slack_m: profile.snap_slack_m,
+        },
         import: report.pairs(),
-        build: report.build.clone(),
+        build: report.build,
     };
     let t1 = Instant::now();
     let net = Network::build(graph, meta, &Bar::new());

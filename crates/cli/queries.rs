@@ -90,8 +90,8 @@ pub(crate) fn route(data_dir: &Path, a: &RouteArgs) -> Result<()> {
             net.meta.profile,
             r.dist.as_m_f64(),
             fmt_duration(r.time),
-            r.from.access_m,
-            r.to.access_m,
+            r.from_access_m,
+            r.to_access_m,
             r.geometry.len(),
             query_ms
         );
@@ -280,7 +280,7 @@ pub(crate) struct IsochroneArgs {
 }
 
 pub(crate) fn isochrone(data_dir: &Path, a: &IsochroneArgs) -> Result<()> {
-    if !(a.cell_m.is_finite() && a.cell_m >= 1.0) || !(a.offroad_m.is_finite() && a.offroad_m >= 0.0) {
+    if !(a.cell_m.is_finite() && a.cell_m >= 1.0 && a.offroad_m.is_finite() && a.offroad_m >= 0.0) {
         bail!("--cell-m must be at least 1 and --offroad-m at least 0");
     }
     let minutes = parse_minutes(&a.minutes).map_err(|e| anyhow::anyhow!("--minutes: {e}"))?;

@@ -1,1 +1,12 @@
-//! e2e
+//! End-to-end tests of neuvo on the real data sets (fetched into data/cache/ by `neuvo data fetch`) and of the
+//! `neuvo` command line. One integration binary, as ripgrep and zero2prod arrange theirs:
+//!
+//! * `real_network`: every shared OSM file read with the walk and car profiles, checked against the counts its
+//!   README documents, against plain Dijkstra and petgraph, and against documented road distances;
+//! * `isochrones`: polygons against the reachable nodes on the central Helsinki walking network;
+//! * `cli`: the commands and their files, exit codes and error messages, as a user runs them.
+
+mod cli;
+mod isochrones;
+mod real_network;
+mod support;

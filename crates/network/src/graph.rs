@@ -232,7 +232,8 @@ fn largest_scc(
     for &(u, v, _) in edges {
         g.add_edge(NodeIndex::new(u as usize), NodeIndex::new(v as usize), ());
     }
-    let comps = petgraph::algo::tarjan_scc(&g);
+    // Kosaraju with explicit stacks: petgraph's Tarjan recurses and overflows the stack on long road chains.
+    let comps = petgraph::algo::kosaraju_scc(&g);
     let mut best: Option<(usize, usize, usize)> = None; // (size, smallest node, component index)
     let mut count = 0;
     for (i, c) in comps.iter().enumerate() {

@@ -47,7 +47,7 @@ pub use dijkstra::Dijkstra;
 pub use graph::{BuildReport, GraphBuilder, RoadGraph, weight_of};
 pub use isochrone::{Isochrone, IsochroneParams};
 pub use network::{MatrixParams, Network, NetworkMeta, Route, SnapParamsMeta};
-pub use snap::{Snap, SnapError, SnapParams};
+pub use snap::{MAX_CANDIDATES, Snap, SnapError, SnapParams};
 pub use weight::Weight;
 
 #[cfg(test)]

@@ -37,12 +37,23 @@ pub struct SnapParamsMeta {
     pub max_snap_m: f64,
     /// See [`SnapParams::access_speed_kmh`].
     pub access_speed_kmh: f64,
+    /// See [`SnapParams::candidate_slack_m`].
+    #[serde(default = "default_slack")]
+    pub candidate_slack_m: f64,
+}
+
+fn default_slack() -> f64 {
+    SnapParams::default().candidate_slack_m
 }
 
 impl Default for SnapParamsMeta {
     fn default() -> Self {
         let d = SnapParams::default();
-        Self { max_snap_m: d.max_snap_m, access_speed_kmh: d.access_speed_kmh }
+        Self {
+            max_snap_m: d.max_snap_m,
+            access_speed_kmh: d.access_speed_kmh,
+            candidate_slack_m: d.candidate_slack_m,
+        }
     }
 }
 
@@ -69,10 +80,10 @@ pub struct Route {
     pub dist: Centimeters,
     /// The line travelled: from the start point along its access leg, the streets, and the access leg to the end.
     pub geometry: Vec<LonLat>,
-    /// The start as snapped.
-    pub from: Snap,
-    /// The end as snapped.
-    pub to: Snap,
+    /// Length of the access leg the route takes from the start to the network, in metres.
+    pub from_access_m: f64,
+    /// Length of the access leg the route takes from the network to the end, in metres.
+    pub to_access_m: f64,
 }
 
 impl Route {
@@ -87,8 +98,8 @@ impl Route {
             "properties": {
                 "seconds": self.time.as_secs_f64(),
                 "metres": self.dist.as_m_f64(),
-                "access_from_m": round2(self.from.access_m),
-                "access_to_m": round2(self.to.access_m),
+                "access_from_m": round2(self.from_access_m),
+                "access_to_m": round2(self.to_access_m),
             }
         })
     }
@@ -126,8 +137,11 @@ impl Network {
 
     pub(crate) fn from_parts(graph: RoadGraph, ch: Hierarchy, meta: NetworkMeta) -> Network {
         let snapper = Snapper::new(&graph);
-        let snap_params =
-            SnapParams { max_snap_m: meta.snap.max_snap_m, access_speed_kmh: meta.snap.access_speed_kmh };
+        let snap_params = SnapParams {
+            max_snap_m: meta.snap.max_snap_m,
+            access_speed_kmh: meta.snap.access_speed_kmh,
+            candidate_slack_m: meta.snap.candidate_slack_m,
+        };
         Network { meta, graph, ch, snapper, snap_params }
     }
 
@@ -172,10 +186,17 @@ impl Network {
                 point: p,
                 access_m: 0.0,
                 access: Weight::ZERO,
-                segment: 0,
-                frac: 0.0,
+                cands: vec![crate::snap::Candidate {
+                    segment: u32::MAX,
+                    frac: 0.0,
+                    point: p,
+                    access_m: 0.0,
+                    access: Weight::ZERO,
+                }],
                 leave: vec![(u, Weight::ZERO)],
+                leave_cand: vec![0],
                 arrive: vec![(u, Weight::ZERO)],
+                arrive_cand: vec![0],
             },
         }
     }
@@ -189,27 +210,34 @@ impl Network {
     /// [`Network::route`] with caller-owned query state, for many queries in a row.
     pub fn route_with(&self, q: &mut ChQuery, from: &Snap, to: &Snap) -> Option<Route> {
         let via_network = q.path(&self.ch, &from.leave, &to.arrive);
-        let direct = self.snapper.direct(from, to);
-        let mut geometry = vec![from.input, from.point];
-        let via_network = via_network.filter(|p| direct.is_none_or(|d| p.weight < d));
-        let weight = match (via_network, direct) {
+        let direct = self.snapper.direct_with(from, to);
+        let via_network = via_network.filter(|p| direct.is_none_or(|d| p.weight < d.0));
+        let (weight, a, b, middle) = match (via_network, direct) {
             (Some(p), _) => {
-                geometry.push(self.graph.coord(p.first_node));
-                let mut cur = p.first_node;
-                for &e in &p.edges {
-                    cur = self.graph.edge_head(e);
-                    geometry.push(self.graph.coord(cur));
-                }
-                debug_assert_eq!(cur, p.last_node);
-                p.weight
+                let a = from.leave_candidate(p.first_node);
+                let b = to.arrive_candidate(p.last_node);
+                let mut nodes = vec![p.first_node];
+                nodes.extend(p.edges.iter().map(|&e| self.graph.edge_head(e)));
+                debug_assert_eq!(nodes.last(), Some(&p.last_node));
+                (p.weight, a, b, nodes)
             }
-            (_, Some(d)) => d,
+            (None, Some((w, i, j))) => (w, &from.cands[i], &to.cands[j], Vec::new()),
             (None, None) => return None,
         };
-        geometry.push(to.point);
+        let (from_access_m, to_access_m) =
+            if from.input == to.input { (0.0, 0.0) } else { (a.access_m, b.access_m) };
+        let mut geometry = vec![from.input];
+        if from.input != to.input {
+            geometry.push(a.point);
+            geometry.extend(middle.iter().map(|&u| self.graph.coord(u)));
+            geometry.push(b.point);
+        }
         geometry.push(to.input);
         geometry.dedup();
-        Some(Route { time: weight.time(), dist: weight.dist(), geometry, from: from.clone(), to: to.clone() })
+        if geometry.len() < 2 {
+            geometry.push(to.input);
+        }
+        Some(Route { time: weight.time(), dist: weight.dist(), geometry, from_access_m, to_access_m })
     }
 
     /// Only the weight of the best route, without geometry.
@@ -239,6 +267,13 @@ impl Network {
             .collect()
     }
 
+    /// Weight from `from` to every node of the graph (plain Dijkstra, up to `bound`; [`Weight::INFINITY`] beyond).
+    pub fn node_weights(&self, from: &Snap, bound: Weight) -> Vec<Weight> {
+        let mut dij = crate::Dijkstra::new(self.graph.node_count());
+        dij.run(&self.graph, &from.leave, bound);
+        (0..self.graph.node_count() as u32).map(|u| dij.dist(u)).collect()
+    }
+
     /// Streams the matrix from every source to every target, row by row and in source order, to `sink`.
     /// `None` points (those that could not be snapped) get unreachable cells. Stops at the sink's first error.
     pub fn matrix_rows<E>(
@@ -264,9 +299,11 @@ impl Network {
         let mut by_segment: Vec<(u32, u32)> = targets
             .iter()
             .enumerate()
-            .filter_map(|(j, t)| t.as_ref().map(|s| (s.segment, j as u32)))
+            .filter_map(|(j, t)| t.as_ref().map(|s| (j as u32, s)))
+            .flat_map(|(j, s)| s.cands.iter().map(move |c| (c.segment, j)))
             .collect();
         by_segment.sort_unstable();
+        by_segment.dedup();
         let nt = targets.len();
         let compute = |state: &mut crate::ch::RowState, i: usize, row: &mut Vec<Weight>| {
             row.resize(nt, Weight::INFINITY);
@@ -274,16 +311,18 @@ impl Network {
                 None => row.fill(Weight::INFINITY),
                 Some(s) => {
                     buckets.row(state, &s.leave, row);
-                    let lo = by_segment.partition_point(|&(seg, _)| seg < s.segment);
-                    for &(seg, j) in &by_segment[lo..] {
-                        if seg != s.segment {
-                            break;
-                        }
-                        if let Some(t) = &targets[j as usize]
-                            && let Some(d) = self.snapper.direct(s, t)
-                        {
-                            let cell = &mut row[j as usize];
-                            *cell = (*cell).min(d);
+                    for c in &s.cands {
+                        let lo = by_segment.partition_point(|&(seg, _)| seg < c.segment);
+                        for &(seg, j) in &by_segment[lo..] {
+                            if seg != c.segment {
+                                break;
+                            }
+                            if let Some(t) = &targets[j as usize]
+                                && let Some(d) = self.snapper.direct(s, t)
+                            {
+                                let cell = &mut row[j as usize];
+                                *cell = (*cell).min(d);
+                            }
                         }
                     }
                 }

@@ -33,12 +33,21 @@ use crate::profile::Profile;
 const ORIGIN_LON: f64 = 24.94;
 const ORIGIN_LAT: f64 = 60.17;
 
+/// Tags as owned key–value pairs.
+pub type OwnedTags = Vec<(String, String)>;
+
+/// A fixture node as written to a file: OSM id, lon e7, lat e7, tags.
+pub type FixtureNode = (i64, i32, i32, OwnedTags);
+
+/// A fixture way as written to a file: way id, node refs, tags.
+pub type FixtureWay = (i64, Vec<i64>, OwnedTags);
+
 /// A hand-drawn OSM data set: nodes from an ASCII map, ways and tags added by the test.
 #[derive(Clone, Debug, Default)]
 pub struct Fixture {
     positions: BTreeMap<char, (i64, LonLat)>,
-    node_tags: BTreeMap<char, Vec<(String, String)>>,
-    ways: Vec<(Vec<i64>, Vec<(String, String)>)>,
+    node_tags: BTreeMap<char, OwnedTags>,
+    ways: Vec<(Vec<i64>, OwnedTags)>,
 }
 
 /// A problem in a fixture map or way.
@@ -129,9 +138,38 @@ impl Fixture {
         self.positions.get(&name).map_or_else(|| panic!("no node {name:?} in the fixture"), |p| p.1)
     }
 
+    /// The OSM id given to a node, if the map has it.
+    pub fn osm_id_opt(&self, name: char) -> Option<i64> {
+        self.positions.get(&name).map(|p| p.0)
+    }
+
     /// The OSM id given to a node (1, 2, … in reading order).
     pub fn osm_id(&self, name: char) -> i64 {
         self.positions.get(&name).map_or_else(|| panic!("no node {name:?} in the fixture"), |p| p.0)
+    }
+
+    /// The fixture's nodes as (OSM id, lon e7, lat e7, tags), in id order, and ways as (way id, node refs, tags),
+    /// ways numbered from 1 in the order added: what a PBF writer needs to turn the fixture into a file.
+    #[allow(clippy::type_complexity)]
+    pub fn elements(
+        &self,
+    ) -> (Vec<(i64, i32, i32, Vec<(String, String)>)>, Vec<(i64, Vec<i64>, Vec<(String, String)>)>) {
+        let mut nodes: Vec<_> = self
+            .positions
+            .iter()
+            .map(|(c, &(id, p))| {
+                let tags = self.node_tags.get(c).cloned().unwrap_or_default();
+                (id, (p.lon() * 1e7).round() as i32, (p.lat() * 1e7).round() as i32, tags)
+            })
+            .collect();
+        nodes.sort_by_key(|n| n.0);
+        let ways = self
+            .ways
+            .iter()
+            .enumerate()
+            .map(|(i, (refs, tags))| (i as i64 + 1, refs.clone(), tags.clone()))
+            .collect();
+        (nodes, ways)
     }
 
     /// Builds the road graph with `profile`, exactly as [`crate::read_network`] does for a file.
@@ -153,7 +191,7 @@ impl Fixture {
     }
 }
 
-fn owned(tags: &[(&str, &str)]) -> Vec<(String, String)> {
+fn owned(tags: &[(&str, &str)]) -> OwnedTags {
     tags.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
 }
 

@@ -24,7 +24,7 @@
 //!     d-------e
 //! ", 10.0).unwrap()
 //!     .way("abc", &[("highway", "residential")])
-//!     .way("cead", &[("highway", "residential")])
+//!     .way("ceda", &[("highway", "residential")])
 //!     .node('b', &[("barrier", "bollard")]);
 //! let (walk, _) = f.import(&Profile::for_mode(Mode::Walk)).unwrap();
 //! let (car, report) = f.import(&Profile::for_mode(Mode::Car)).unwrap();
@@ -41,7 +41,7 @@ mod profile;
 mod venues;
 
 pub use error::{Error, ProfileError};
-pub use fixture::{Fixture, FixtureError};
+pub use fixture::{Fixture, FixtureError, FixtureNode, FixtureWay, OwnedTags};
 pub use import::{ImportReport, read_network};
 pub use profile::{Areas, BarrierDefault, Barriers, Profile, WayRule, tag};
 pub use venues::{VenueRules, read_venues};

@@ -13,6 +13,10 @@ const WALK_TOML: &str = include_str!("../../../data/profiles/walk.toml");
 const CAR_TOML: &str = include_str!("../../../data/profiles/car.toml");
 const WALK75_TOML: &str = include_str!("../../../data/profiles/walk75.toml");
 
+fn default_snap_slack() -> f64 {
+    35.0
+}
+
 /// What happens to `area=yes` highways.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -62,6 +66,9 @@ pub struct Profile {
     pub access_speed_kmh: Option<f64>,
     /// Farthest a point may lie from a usable way, in metres.
     pub max_snap_m: f64,
+    /// A point also joins ways at most this much farther than the nearest one (each with its own access leg).
+    #[serde(default = "default_snap_slack")]
+    pub snap_slack_m: f64,
     /// Access tags, most specific first: the first present decides.
     pub access_tags: Vec<String>,
     /// Access values that allow this mode.
@@ -159,6 +166,9 @@ impl Profile {
             && !positive(a)
         {
             return bad(format!("access_speed_kmh must be positive, found {a}"));
+        }
+        if !(self.snap_slack_m.is_finite() && self.snap_slack_m >= 0.0) {
+            return bad(format!("snap_slack_m must be zero or more metres, found {}", self.snap_slack_m));
         }
         if !positive(self.max_snap_m) {
             return bad(format!("max_snap_m must be a positive number of metres, found {}", self.max_snap_m));

@@ -15,10 +15,13 @@ use crate::profile::tag;
 
 const VENUES_TOML: &str = include_str!("../../../data/venues.toml");
 
+/// Conditions that must all hold: a key and, unless any value will do, its value.
+type AllOf = Vec<(String, Option<String>)>;
+
 /// Rules that decide which features are venues and of which kind.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VenueRules {
-    kinds: Vec<(VenueKind, Vec<Vec<(String, Option<String>)>>)>,
+    kinds: Vec<(VenueKind, Vec<AllOf>)>,
 }
 
 #[derive(Deserialize)]

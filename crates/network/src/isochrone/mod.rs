@@ -87,22 +87,31 @@ impl Network {
 
         // Samples along everything reached: (x, y, seconds).
         let mut samples: Vec<[f64; 3]> = Vec::new();
-        let (o_in, o_on) = (proj.project(origin.input), proj.project(origin.point));
-        let access_s = origin.access.time().as_secs_f64();
-        push_line(&mut samples, o_in, o_on, step, |f| Some(f * access_s));
+        let o_in = proj.project(origin.input);
+        for c in &origin.cands {
+            let access_s = c.access.time().as_secs_f64();
+            push_line(&mut samples, o_in, proj.project(c.point), step, |f| {
+                (f * access_s <= bmax_s).then_some(f * access_s)
+            });
+        }
         let secs = |w: Weight| if w.is_infinite() { f64::INFINITY } else { w.time().as_secs_f64() };
         for (i, s) in self.snapper.segments.iter().enumerate() {
             let (da, db) = (secs(dij.dist(s.a)), secs(dij.dist(s.b)));
-            let own = i as u32 == origin.segment;
-            if !own && da > bmax_s && db > bmax_s {
+            let own: Vec<(f64, f64)> = origin
+                .cands
+                .iter()
+                .filter(|c| c.segment == i as u32)
+                .map(|c| (c.frac, c.access.time().as_secs_f64()))
+                .collect();
+            if own.is_empty() && da > bmax_s && db > bmax_s {
                 continue;
             }
             let (ab, ba) = (secs(s.ab), secs(s.ba));
             let (pa, pb) = (proj.project(g.coord(s.a)), proj.project(g.coord(s.b)));
-            let f0 = origin.frac;
             push_line(&mut samples, pa, pb, step, |f| {
                 let mut t = (da + f * ab).min(db + (1.0 - f) * ba);
-                if own {
+                // Straight along the origin's own segment, from where the access leg meets it.
+                for &(f0, access_s) in &own {
                     if f >= f0 {
                         t = t.min(access_s + (f - f0) * ab);
                     }
