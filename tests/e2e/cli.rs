@@ -261,7 +261,14 @@ fn network_build_and_info_share_the_cache() {
     let built = run(&["network", "build", "--osm", pbf.to_str().unwrap(), "--mode", "car", "--json"]);
     let cache_file = PathBuf::from(built["cache_file"].as_str().expect("cache path"));
     assert!(cache_file.is_file(), "{cache_file:?}");
-    let info = run(&["network", "info", "--osm", pbf.to_str().unwrap(), "--mode", "car", "--json"]);
+    // The second command loads the saved network instead of parsing the PBF again.
+    let mut all = vec!["--data-dir", data.to_str().expect("utf-8"), "--log", "info"];
+    all.extend_from_slice(&["network", "info", "--osm", pbf.to_str().unwrap(), "--mode", "car", "--json"]);
+    let o = neuvo(&all, dir.path());
+    assert!(o.status.success());
+    let log = text(&o.stderr);
+    assert!(log.contains("loaded network from cache") && !log.contains("read road network"), "{log}");
+    let info: serde_json::Value = serde_json::from_str(text(&o.stdout).trim()).expect("JSON");
     assert_eq!(info["nodes"], built["nodes"]);
     assert_eq!(info["edges"], built["edges"]);
     let info = run(&["network", "info", "--file", cache_file.to_str().unwrap(), "--json"]);

@@ -260,3 +260,21 @@ fn damaged_cache_files_are_rejected() {
     wrong[8] = 99;
     assert!(matches!(Network::read_from(&wrong[..]), Err(crate::CacheError::Version { found: 99, .. })));
 }
+
+/// One-to-many weights equal the matching matrix row, and a point to itself costs nothing.
+#[test]
+fn one_to_many_equals_the_matrix_row() {
+    let g = random_graph(31, 12);
+    let net = Network::build(g, NetworkMeta::default(), &NoProgress);
+    let mut rng = SplitMix64::new(31);
+    let pts = random_points(&net, &mut rng, 20);
+    let m = net.matrix(&pts, &pts, MatrixParams { threads: 1, batch_rows: 4 });
+    for (i, p) in pts.iter().enumerate() {
+        let Some(p) = p else { continue };
+        let row = net.one_to_many(p, &pts);
+        for (j, w) in row.iter().enumerate() {
+            assert_eq!(m.time(i, j), (!w.is_infinite()).then(|| w.time()));
+        }
+        assert_eq!(row[i], Weight::ZERO);
+    }
+}
