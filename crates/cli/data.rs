@@ -274,7 +274,7 @@ pub(crate) fn fetch(
         match fetch_one(ds, cache_dir, from) {
             Ok(action) => outcomes.push(FetchOutcome { name: ds.name.clone(), action }),
             Err(err) => {
-                tracing::warn!("{}: {err:#}", ds.file);
+                tracing::info!("{}: {err:#}", ds.file);
                 failures.push(format!("  - {}: {err:#}", ds.name));
             }
         }

@@ -13,22 +13,24 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// Runs `neuvo` with the repository's data folder, expecting success.
-fn ok(args: &[&str], cwd: &Path) -> (String, String) {
+/// Runs `neuvo` with the repository's data folder.
+fn with_data(args: &[&str], cwd: &Path) -> Output {
     let dd = data_dir();
     let mut all = vec!["--data-dir", dd.to_str().expect("utf-8 path")];
     all.extend_from_slice(args);
-    let o = neuvo(&all, cwd);
+    neuvo(&all, cwd)
+}
+
+/// Runs `neuvo` with the repository's data folder, expecting success.
+fn ok(args: &[&str], cwd: &Path) -> (String, String) {
+    let o = with_data(args, cwd);
     assert!(o.status.success(), "neuvo {args:?} failed ({}):\n{}", o.status, text(&o.stderr));
     (text(&o.stdout), text(&o.stderr))
 }
 
 /// Runs `neuvo` with the repository's data folder, expecting exit code 2.
 fn fails(args: &[&str], cwd: &Path) -> String {
-    let dd = data_dir();
-    let mut all = vec!["--data-dir", dd.to_str().expect("utf-8 path")];
-    all.extend_from_slice(args);
-    let o = neuvo(&all, cwd);
+    let o = with_data(args, cwd);
     assert_eq!(o.status.code(), Some(2), "neuvo {args:?} should fail with 2:\n{}", text(&o.stderr));
     text(&o.stderr)
 }

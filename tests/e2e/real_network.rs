@@ -5,6 +5,7 @@ use neuvo_model::{LonLat, Mode, SplitMix64};
 use neuvo_network::ch::ChQuery;
 use neuvo_network::{Network, SnapError, Weight};
 use neuvo_testkit::OSM_FILES;
+use petgraph::graph::NodeIndex;
 
 use crate::support::{network, profile_name};
 
@@ -17,24 +18,27 @@ const DOCUMENTED: [(&str, u64, u64, u64); 5] = [
     ("osm/hsl_area_transit_route_roads_2022.osm.pbf", 115_753, 23_213, 0),
 ];
 
-/// Every node of a built graph can reach, and be reached from, every other: one strongly connected component,
-/// checked by breadth-first searches from node 0 forwards and on the reversed graph.
-fn assert_strongly_connected(net: &Network, what: &str) {
+/// The graph as a petgraph graph with the packed weight on each edge.
+fn to_petgraph(net: &Network) -> petgraph::graph::DiGraph<(), u64> {
     let g = net.graph();
-    let mut pg = petgraph::graph::DiGraph::<(), ()>::with_capacity(g.node_count(), g.edge_count());
+    let mut pg = petgraph::graph::DiGraph::<(), u64>::with_capacity(g.node_count(), g.edge_count());
     for _ in 0..g.node_count() {
         pg.add_node(());
     }
     for u in 0..g.node_count() as u32 {
-        for (_, v, _) in g.out_edges(u) {
-            pg.add_edge(
-                petgraph::graph::NodeIndex::new(u as usize),
-                petgraph::graph::NodeIndex::new(v as usize),
-                (),
-            );
+        for (_, v, w) in g.out_edges(u) {
+            pg.add_edge(NodeIndex::new(u as usize), NodeIndex::new(v as usize), w.0);
         }
     }
-    let start = petgraph::graph::NodeIndex::new(0);
+    pg
+}
+
+/// Every node of a built graph can reach, and be reached from, every other: one strongly connected component,
+/// checked by breadth-first searches from node 0 forwards and on the reversed graph.
+fn assert_strongly_connected(net: &Network, what: &str) {
+    let g = net.graph();
+    let pg = to_petgraph(net);
+    let start = NodeIndex::new(0);
     let (mut forward, mut backward) = (0, 0);
     let mut bfs = petgraph::visit::Bfs::new(&pg, start);
     while bfs.next(&pg).is_some() {
@@ -135,37 +139,18 @@ fn hierarchy_equals_petgraph_dijkstra_on_central_helsinki() {
     for mode in Mode::ALL {
         let b = network("osm/helsinki_centre_2024.osm.pbf", profile_name(mode));
         let g = b.net.graph();
-        let mut pg = petgraph::graph::DiGraph::<(), u64>::with_capacity(g.node_count(), g.edge_count());
-        for _ in 0..g.node_count() {
-            pg.add_node(());
-        }
-        for u in 0..g.node_count() as u32 {
-            for (_, v, w) in g.out_edges(u) {
-                pg.add_edge(
-                    petgraph::graph::NodeIndex::new(u as usize),
-                    petgraph::graph::NodeIndex::new(v as usize),
-                    w.0,
-                );
-            }
-        }
+        let pg = to_petgraph(&b.net);
         let mut rng = SplitMix64::new(7);
         let n = g.node_count() as u64;
         let mut q = ChQuery::new(b.net.hierarchy());
         for _ in 0..3 {
             let s = rng.below(n) as u32;
-            let dist =
-                petgraph::algo::dijkstra(&pg, petgraph::graph::NodeIndex::new(s as usize), None, |e| {
-                    *e.weight()
-                });
+            let dist = petgraph::algo::dijkstra(&pg, NodeIndex::new(s as usize), None, |e| *e.weight());
             for _ in 0..300 {
                 let t = rng.below(n) as u32;
                 let p =
                     q.path(b.net.hierarchy(), &[(s, Weight::ZERO)], &[(t, Weight::ZERO)]).expect("connected");
-                assert_eq!(
-                    Some(&p.weight.0),
-                    dist.get(&petgraph::graph::NodeIndex::new(t as usize)),
-                    "{mode}: {s}->{t}"
-                );
+                assert_eq!(Some(&p.weight.0), dist.get(&NodeIndex::new(t as usize)), "{mode}: {s}->{t}");
             }
         }
     }
