@@ -7,7 +7,7 @@ use anyhow::{Result, ensure};
 use neuvo_model::{Mode, SplitMix64};
 use neuvo_network::{MatrixParams, Network, Snap};
 
-use crate::netload::{self, NetworkArgs, round3, sha256_hex};
+use crate::netload::{self, NetworkArgs, round3};
 
 /// Arguments of `neuvo bench matrix`.
 #[derive(Debug, clap::Args)]
@@ -84,13 +84,8 @@ pub(crate) fn matrix(data_dir: &Path, a: &BenchMatrixArgs) -> Result<()> {
     let osm = netload::osm_path(data_dir, &args)?;
     let profile = netload::profile(&args)?;
     let t0 = Instant::now();
-    let bytes = std::fs::read(&osm)?;
-    let l = netload::build_network(
-        &osm,
-        &profile,
-        &sha256_hex(&bytes),
-        &sha256_hex(profile.canonical_toml().as_bytes()),
-    )?;
+    let (source_sha, profile_sha) = netload::digests(&osm, &profile)?;
+    let l = netload::build_network(&osm, &profile, &source_sha, &profile_sha)?;
     let preprocess_s = t0.elapsed().as_secs_f64();
     let net = &l.net;
     let n = net.graph().node_count();

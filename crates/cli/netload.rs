@@ -80,17 +80,20 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The digests that identify a network: of the OSM file's bytes and of the profile's canonical text.
+pub(crate) fn digests(osm: &Path, profile: &Profile) -> Result<(String, String)> {
+    let mut bytes = Vec::new();
+    File::open(osm)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .with_context(|| format!("reading {}", osm.display()))?;
+    Ok((sha256_hex(&bytes), sha256_hex(profile.canonical_toml().as_bytes())))
+}
+
 /// Loads the network for `args`, from the cache when possible.
 pub(crate) fn load(data_dir: &Path, args: &NetworkArgs) -> Result<Loaded> {
     let osm = osm_path(data_dir, args)?;
     let profile = profile(args)?;
-    let mut bytes = Vec::new();
-    File::open(&osm)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
-        .with_context(|| format!("reading {}", osm.display()))?;
-    let source_sha = sha256_hex(&bytes);
-    drop(bytes);
-    let profile_sha = sha256_hex(profile.canonical_toml().as_bytes());
+    let (source_sha, profile_sha) = digests(&osm, &profile)?;
     let cache_file = cache_path(data_dir, &osm, &profile.name, &source_sha, &profile_sha);
 
     let mut loaded = None;
@@ -213,8 +216,7 @@ pub(crate) fn build(data_dir: &Path, args: &BuildArgs) -> Result<()> {
     a.no_cache = true;
     let osm = osm_path(data_dir, &a)?;
     let profile = profile(&a)?;
-    let bytes = std::fs::read(&osm).with_context(|| format!("reading {}", osm.display()))?;
-    let (source_sha, profile_sha) = (sha256_hex(&bytes), sha256_hex(profile.canonical_toml().as_bytes()));
+    let (source_sha, profile_sha) = digests(&osm, &profile)?;
     let l = build_network(&osm, &profile, &source_sha, &profile_sha)?;
     // Stored under the key `load` uses, so later commands find it.
     let cache_file = cache_path(data_dir, &osm, &profile.name, &source_sha, &profile_sha);
