@@ -271,7 +271,7 @@ impl Snapper {
         if from.segment != to.segment {
             return None;
         }
-        let s = self.segments[from.segment as usize];
+        let s = *self.segments.get(from.segment as usize)?;
         let along = if to.frac >= from.frac && !s.ab.is_infinite() {
             s.ab.fraction(to.frac - from.frac)
         } else if to.frac <= from.frac && !s.ba.is_infinite() {
