@@ -19,6 +19,12 @@ pub(crate) struct DemoArgs {
     /// Where to write the demo's GeoJSON and CSV files [default: DATA_DIR/cache/demo].
     #[arg(long)]
     pub(crate) out: Option<PathBuf>,
+    /// Stop after the summary instead of serving the map page.
+    #[arg(long)]
+    pub(crate) no_serve: bool,
+    /// Address the map page is served on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub(crate) bind: std::net::SocketAddr,
 }
 
 /// The data set the demo runs on.

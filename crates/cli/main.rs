@@ -12,6 +12,7 @@ mod netload;
 mod points;
 mod progress;
 mod queries;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,7 +52,15 @@ enum Command {
     /// Benchmarks that print one JSON line.
     #[command(subcommand)]
     Bench(BenchCommand),
-    /// Fetch the sample data and run a route, a matrix and isochrones on central Helsinki.
+    /// Serve the HTTP API and the map page over the fetched data.
+    Serve(serve::ServeArgs),
+    /// Manage users and their API tokens.
+    #[command(subcommand)]
+    User(serve::UserCommand),
+    /// Fetch the real data and install the map page's npm packages: everything the tests need.
+    Setup(serve::SetupArgs),
+    /// Fetch the sample data, show a route, a matrix and isochrones on central Helsinki, then serve the map page
+    /// with a demo token.
     Demo(demo::DemoArgs),
 }
 
@@ -171,6 +180,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Isochrone(a) => queries::isochrone(d, &a),
         Command::Venues(a) => queries::venues(d, &a),
         Command::Bench(BenchCommand::Matrix(a)) => bench::matrix(d, &a),
+        Command::Serve(a) => serve::serve(d, &a),
+        Command::User(c) => serve::user(d, &c),
+        Command::Setup(a) => serve::setup(d, &a),
         Command::Demo(a) => demo::run(d, &a),
     }
 }

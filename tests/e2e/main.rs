@@ -4,9 +4,11 @@
 //! * `real_network`: every shared OSM file read with the walk and car profiles, checked against the counts its
 //!   README documents, against plain Dijkstra and petgraph, and against documented road distances;
 //! * `isochrones`: polygons against the reachable nodes on the central Helsinki walking network;
-//! * `cli`: the commands and their files, exit codes and error messages, as a user runs them.
+//! * `cli`: the commands and their files, exit codes and error messages, as a user runs them;
+//! * `server`: `neuvo serve` and `neuvo user add`, writes surviving `kill -9`, the map page in Chromium.
 
 mod cli;
 mod isochrones;
 mod real_network;
+mod server;
 mod support;

