@@ -506,3 +506,35 @@ async fn slow_requests_time_out_in_the_error_format() {
     let r = s.get(&format!("/api/v1/isochrone?at={}&minutes=120&cell_m=5", at('f')), "planner").await;
     assert_error(&r, 408, "timeout");
 }
+
+/// CORS is off by default (no allow-origin header for another site); configured, it allows exactly that origin.
+#[tokio::test]
+async fn cors_is_off_by_default_and_allows_only_the_configured_origin() {
+    let preflight = |origin: &str| {
+        Request::builder()
+            .method(Method::OPTIONS)
+            .uri("/api/v1/route")
+            .header("origin", origin)
+            .header("access-control-request-method", "GET")
+            .header("access-control-request-headers", "authorization")
+            .body(Body::empty())
+            .expect("request")
+    };
+    let s = server();
+    let r = s.send(preflight("https://evil.example")).await;
+    assert!(r.headers.get("access-control-allow-origin").is_none(), "{:?}", r.headers);
+    let s = server_with(neuvo_server::ServerConfig {
+        cors_origin: Some("https://kartta.espoo.fi".into()),
+        ..common::config()
+    });
+    let ok = s.send(preflight("https://kartta.espoo.fi")).await;
+    assert_eq!(
+        ok.headers.get("access-control-allow-origin").map(|v| v.to_str().unwrap_or("")),
+        Some("https://kartta.espoo.fi")
+    );
+    let other = s.send(preflight("https://evil.example")).await;
+    assert_ne!(
+        other.headers.get("access-control-allow-origin").map(|v| v.to_str().unwrap_or("")),
+        Some("https://evil.example")
+    );
+}
