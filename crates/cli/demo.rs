@@ -144,9 +144,47 @@ pub(crate) fn run(data_dir: &Path, a: &DemoArgs) -> Result<()> {
             i.nodes_reached
         );
     }
-    println!(
-        "\ndone in {:.1} s. Next: `neuvo route --help`, `neuvo matrix --help`, `neuvo isochrone --help`.",
-        t0.elapsed().as_secs_f64()
-    );
-    Ok(())
+    println!("\ndone in {:.1} s.", t0.elapsed().as_secs_f64());
+    if a.no_serve {
+        println!(
+            "Next: `neuvo serve`, `neuvo route --help`, `neuvo matrix --help`, `neuvo isochrone --help`."
+        );
+        return Ok(());
+    }
+    serve_map(data_dir, a.bind)
+}
+
+/// Installs the map page's packages if needed, issues a demo token and serves until Ctrl-C.
+fn serve_map(data_dir: &Path, bind: std::net::SocketAddr) -> Result<()> {
+    let web = PathBuf::from("web");
+    if web.join("package.json").is_file() && !web.join("node_modules/leaflet/dist/leaflet.js").is_file() {
+        println!("\ninstalling the map page's packages (npm ci in web/) …");
+        crate::serve::install_web(&web)?;
+    }
+    let db = neuvo_server::Db::open(&crate::serve::db_path(data_dir, None))?;
+    let existing = db.with(|c| neuvo_server::db::user_by_name(c, "demo"))?;
+    let token = match existing {
+        Some(u) => neuvo_server::auth::issue_token(&db, &u)?,
+        None => neuvo_server::auth::create_user(&db, "demo", neuvo_server::Role::Planner)?.1,
+    };
+    drop(db);
+    let args = crate::serve::ServeArgs {
+        bind,
+        osm: None,
+        modes: vec![Mode::Walk, Mode::Car],
+        db: None,
+        web,
+        workers: None,
+        max_body_kib: 4096,
+        request_timeout_s: 30,
+        cors_origin: None,
+        basemap_url: None,
+        basemap_attribution: None,
+    };
+    crate::serve::run(data_dir, &args, &|url| {
+        println!("\nmap page    {url}/   (log in with the demo token below; Ctrl-C stops the server)");
+        println!("API         {url}/api/v1/openapi.json");
+        println!("demo token (planner):");
+        println!("{token}");
+    })
 }

@@ -357,20 +357,54 @@ fn every_command_has_help() {
 }
 
 /// The README's demo command works from a fresh data folder with a mirror: it fetches the sample, builds both
-/// networks and writes its route, matrix and isochrone files.
+/// networks, writes its route, matrix and isochrone files, then serves the map page and prints its URL and a demo
+/// token that the API accepts.
 #[test]
-fn the_demo_runs_on_a_fresh_data_folder() {
+fn the_demo_runs_on_a_fresh_data_folder_and_serves_with_a_demo_token() {
+    use std::io::BufRead;
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");
     std::fs::create_dir_all(&data).expect("folder");
     std::fs::copy(workspace_root().join("data/sources.toml"), data.join("sources.toml")).expect("manifest");
     let shared = workspace_root().join("../shared/data");
-    let o = neuvo(
-        &["--data-dir", data.to_str().unwrap(), "demo", "--from", shared.to_str().unwrap()],
-        dir.path(),
-    );
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    let out = text(&o.stdout);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_neuvo"))
+        .args([
+            "--data-dir",
+            data.to_str().unwrap(),
+            "demo",
+            "--bind",
+            "127.0.0.1:0",
+            "--from",
+            shared.to_str().unwrap(),
+        ])
+        .current_dir(workspace_root())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the demo starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut out = String::new();
+    let mut url = None;
+    let mut token = None;
+    for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+        out.push_str(&line);
+        out.push('\n');
+        if let Some(rest) = line.strip_prefix("map page") {
+            url = rest.split_whitespace().next().map(str::to_owned);
+        }
+        if line.starts_with("nvo_") {
+            token = Some(line);
+            break;
+        }
+    }
+    let (Some(url), Some(token)) = (url, token) else {
+        let _ = child.kill();
+        panic!("the demo printed no URL and token:\n{out}");
+    };
+    let me = ureq::get(&format!("{url}api/v1/me")).header("Authorization", &format!("Bearer {token}")).call();
+    let _ = child.kill();
+    let _ = child.wait();
+    let body = me.expect("the demo token is accepted").body_mut().read_to_string().expect("body");
+    assert!(body.contains("\"demo\"") && body.contains("planner"), "{body}");
     for want in ["route", "matrix", "isochrone", "walk", "car"] {
         assert!(out.contains(want), "{out}");
     }
