@@ -26,6 +26,16 @@ fn owner(user: &AuthUser) -> Option<i64> {
     (user.0.role != Role::Admin).then_some(user.0.id)
 }
 
+/// Runs a job-table operation for `user` on a blocking thread (the job table lives in SQLite).
+async fn on_jobs<R: Send + 'static>(
+    s: &AppState,
+    user: &AuthUser,
+    f: impl FnOnce(&crate::jobs::Jobs, &crate::db::Db, Option<i64>) -> ApiResult<R> + Send + 'static,
+) -> ApiResult<R> {
+    let (st, owner) = (s.clone(), owner(user));
+    tokio::task::spawn_blocking(move || f(&st.jobs, &st.db, owner)).await?
+}
+
 /// Submits a travel-time matrix as a job; answers 202 with the job at once.
 #[utoipa::path(post, path = "/api/v1/jobs/matrix", tag = "jobs", security(("bearer" = [])), request_body = MatrixRequest,
     responses((status = 202, body = JobStatus), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
@@ -87,11 +97,7 @@ pub(crate) async fn list(
     AppQuery(q): AppQuery<ListQuery>,
 ) -> ApiResult<Json<Vec<JobStatus>>> {
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
-    let owner = owner(&user);
-    let db = s.db.clone();
-    let st = s.clone();
-    let jobs = tokio::task::spawn_blocking(move || st.jobs.list(&db, owner, limit)).await??;
-    Ok(Json(jobs))
+    Ok(Json(on_jobs(&s, &user, move |jobs, db, owner| jobs.list(db, owner, limit)).await?))
 }
 
 /// A job's state and progress.
@@ -102,9 +108,7 @@ pub(crate) async fn get(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<JobStatus>> {
-    let owner = owner(&user);
-    let st = s.clone();
-    Ok(Json(tokio::task::spawn_blocking(move || st.jobs.status(&st.db, &id, owner)).await??))
+    Ok(Json(on_jobs(&s, &user, move |jobs, db, owner| jobs.status(db, &id, owner)).await?))
 }
 
 /// Asks a job to stop; answers with its state (a job already finished stays as it was).
@@ -115,9 +119,7 @@ pub(crate) async fn cancel(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> ApiResult<impl IntoResponse> {
-    let owner = owner(&user);
-    let st = s.clone();
-    let status = tokio::task::spawn_blocking(move || st.jobs.cancel(&st.db, &id, owner)).await??;
+    let status = on_jobs(&s, &user, move |jobs, db, owner| jobs.cancel(db, &id, owner)).await?;
     Ok((StatusCode::ACCEPTED, Json(status)))
 }
 
@@ -130,10 +132,8 @@ pub(crate) async fn events(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> ApiResult<impl IntoResponse> {
-    let owner = owner(&user);
-    let st = s.clone();
     let id2 = id.clone();
-    let first = tokio::task::spawn_blocking(move || st.jobs.status(&st.db, &id2, owner)).await??;
+    let first = on_jobs(&s, &user, move |jobs, db, owner| jobs.status(db, &id2, owner)).await?;
     let event =
         |s: &JobStatus| Event::default().event("status").json_data(s).unwrap_or_else(|_| Event::default());
     let live = s.jobs.watch(&id);
@@ -167,8 +167,6 @@ pub(crate) async fn result(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> ApiResult<impl IntoResponse> {
-    let owner = owner(&user);
-    let st = s.clone();
-    let body = tokio::task::spawn_blocking(move || st.jobs.result(&st.db, &id, owner)).await??;
+    let body = on_jobs(&s, &user, move |jobs, db, owner| jobs.result(db, &id, owner)).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body))
 }
