@@ -73,14 +73,7 @@ fn timed_matrix(net: &Network, nodes: &[u32], threads: usize) -> (f64, u64, usiz
 
 pub(crate) fn matrix(data_dir: &Path, a: &BenchMatrixArgs) -> Result<()> {
     ensure!(a.points > 0, "--points must be at least 1");
-    let args = NetworkArgs {
-        osm: a.osm.clone(),
-        mode: a.mode,
-        profile: None,
-        speed_kmh: None,
-        max_snap_m: None,
-        no_cache: true,
-    };
+    let args = NetworkArgs::of(a.osm.clone(), a.mode, true);
     let osm = netload::osm_path(data_dir, &args)?;
     let profile = netload::profile(&args)?;
     let t0 = Instant::now();

@@ -56,14 +56,7 @@ pub(crate) fn run(data_dir: &Path, a: &DemoArgs) -> Result<()> {
 
     let mut nets = Vec::new();
     for mode in [Mode::Walk, Mode::Car] {
-        let args = NetworkArgs {
-            osm: None,
-            mode,
-            profile: None,
-            speed_kmh: None,
-            max_snap_m: None,
-            no_cache: false,
-        };
+        let args = NetworkArgs::of(None, mode, false);
         let t = Instant::now();
         let l = netload::load(data_dir, &args)?;
         println!(

@@ -40,6 +40,13 @@ pub(crate) struct NetworkArgs {
     pub(crate) no_cache: bool,
 }
 
+impl NetworkArgs {
+    /// The built-in profile of `mode` over `osm` (the sample file when `None`), no overrides.
+    pub(crate) fn of(osm: Option<PathBuf>, mode: Mode, no_cache: bool) -> Self {
+        Self { osm, mode, profile: None, speed_kmh: None, max_snap_m: None, no_cache }
+    }
+}
+
 /// A loaded network and how it was obtained.
 pub(crate) struct Loaded {
     pub(crate) net: Network,

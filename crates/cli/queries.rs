@@ -14,10 +14,7 @@ use crate::progress::Bar;
 
 /// Parses `LON,LAT` in WGS84 degrees.
 pub(crate) fn parse_lonlat(s: &str) -> Result<LonLat, String> {
-    let (a, b) = s.split_once(',').ok_or_else(|| format!("expected LON,LAT in degrees, found {s:?}"))?;
-    let lon: f64 = a.trim().parse().map_err(|_| format!("longitude {a:?} is not a number"))?;
-    let lat: f64 = b.trim().parse().map_err(|_| format!("latitude {b:?} is not a number"))?;
-    LonLat::try_new(lon, lat).map_err(|e| format!("{e} (give LON,LAT, longitude first)"))
+    s.parse().map_err(|e| format!("{e} (give LON,LAT in degrees, longitude first)"))
 }
 
 fn snap_or_explain(net: &Network, p: LonLat, what: &str) -> Result<Snap> {

@@ -75,14 +75,7 @@ fn datasets(data_dir: &Path) -> Vec<DatasetInfo> {
 pub(crate) fn state(data_dir: &Path, a: &ServeArgs) -> Result<AppState> {
     let mut networks = BTreeMap::new();
     for &mode in &a.modes {
-        let args = NetworkArgs {
-            osm: a.osm.clone(),
-            mode,
-            profile: None,
-            speed_kmh: None,
-            max_snap_m: None,
-            no_cache: false,
-        };
+        let args = NetworkArgs::of(a.osm.clone(), mode, false);
         let l = netload::load(data_dir, &args)?;
         tracing::info!(%mode, nodes = l.net.graph().node_count(), cached = l.from_cache, "network ready");
         networks.insert(mode, Arc::new(l.net));
@@ -90,17 +83,7 @@ pub(crate) fn state(data_dir: &Path, a: &ServeArgs) -> Result<AppState> {
     if networks.is_empty() {
         bail!("--modes is empty: load at least one of walk, car");
     }
-    let osm = netload::osm_path(
-        data_dir,
-        &NetworkArgs {
-            osm: a.osm.clone(),
-            mode: Mode::Walk,
-            profile: None,
-            speed_kmh: None,
-            max_snap_m: None,
-            no_cache: true,
-        },
-    )?;
+    let osm = netload::osm_path(data_dir, &NetworkArgs::of(a.osm.clone(), Mode::Walk, true))?;
     let (venues, _) = neuvo_osm::read_venues(&osm, &neuvo_osm::VenueRules::builtin())?;
     let db_file = db_path(data_dir, a.db.as_deref());
     let db = Db::open(&db_file)?;

@@ -32,7 +32,7 @@ mod rng;
 mod units;
 mod venue;
 
-pub use lonlat::{EARTH_RADIUS_M, LonLat, LonLatError};
+pub use lonlat::{EARTH_RADIUS_M, LonLat, LonLatError, ParseLonLatError};
 pub use matrix::TravelMatrix;
 pub use mode::{Mode, ParseModeError};
 pub use progress::{NoProgress, Progress};

@@ -61,6 +61,38 @@ impl LonLat {
     }
 }
 
+/// Why a `lon,lat` text was rejected.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ParseLonLatError {
+    /// The text has no comma between longitude and latitude.
+    #[error("{0:?} has no comma between longitude and latitude")]
+    NoComma(String),
+    /// One part is not a number.
+    #[error("{which} {text:?} is not a number")]
+    NotANumber {
+        /// `longitude` or `latitude`.
+        which: &'static str,
+        /// The part as given.
+        text: String,
+    },
+    /// The numbers are out of range.
+    #[error(transparent)]
+    Range(#[from] LonLatError),
+}
+
+/// Parses `lon,lat` in WGS84 degrees (longitude first, as in GeoJSON), spaces allowed around each number.
+impl std::str::FromStr for LonLat {
+    type Err = ParseLonLatError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (a, b) = s.split_once(',').ok_or_else(|| ParseLonLatError::NoComma(s.to_owned()))?;
+        let num = |which, t: &str| {
+            t.trim().parse::<f64>().map_err(|_| ParseLonLatError::NotANumber { which, text: t.to_owned() })
+        };
+        Ok(LonLat::try_new(num("longitude", a)?, num("latitude", b)?)?)
+    }
+}
+
 impl std::fmt::Display for LonLat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:.6},{:.6}", self.lon, self.lat)
@@ -76,6 +108,23 @@ mod tests {
         assert_eq!(LonLat::try_new(24.9, 95.0), Err(LonLatError::Latitude(95.0)));
         assert!(matches!(LonLat::try_new(f64::NAN, 60.0), Err(LonLatError::Longitude(_))));
         assert!(LonLat::try_new(-180.0, -90.0).is_ok());
+    }
+
+    #[test]
+    fn parses_lon_lat_text_and_names_what_is_wrong() {
+        assert_eq!(
+            "24.94, 60.17".parse::<LonLat>(),
+            LonLat::try_new(24.94, 60.17).map_err(ParseLonLatError::from)
+        );
+        assert!(matches!("24.94".parse::<LonLat>(), Err(ParseLonLatError::NoComma(_))));
+        assert!(matches!(
+            "x,60".parse::<LonLat>(),
+            Err(ParseLonLatError::NotANumber { which: "longitude", .. })
+        ));
+        assert_eq!(
+            "24.94,95.1".parse::<LonLat>().map_err(|e| e.to_string()),
+            Err("latitude 95.1 is not between -90 and 90".into())
+        );
     }
 
     #[test]

@@ -18,12 +18,7 @@ pub(crate) const ANALYSIS: [Role; 3] = [Role::Planner, Role::Analyst, Role::Admi
 
 /// Parses `lon,lat` in WGS84 degrees for the parameter `field`.
 pub(crate) fn parse_lonlat(field: &str, s: &str) -> ApiResult<LonLat> {
-    let bad =
-        |why: String| ApiError::BadRequest(format!("{field}: {why}; expected lon,lat in WGS84 degrees"));
-    let (a, b) = s.split_once(',').ok_or_else(|| bad(format!("{s:?} has no comma")))?;
-    let lon: f64 = a.trim().parse().map_err(|_| bad(format!("longitude {a:?} is not a number")))?;
-    let lat: f64 = b.trim().parse().map_err(|_| bad(format!("latitude {b:?} is not a number")))?;
-    LonLat::try_new(lon, lat).map_err(|e| bad(e.to_string()))
+    s.parse().map_err(|e| ApiError::BadRequest(format!("{field}: {e}; expected lon,lat in WGS84 degrees")))
 }
 
 /// Snaps a point, or explains with a 422 why it cannot be reached.
