@@ -1,6 +1,7 @@
 // neuvo's map page: logs in with an API token, draws the data extent and our own street network, routes between
 // two clicked points and draws isochrones. Later jobs add their layers through window.neuvo.registerLayer.
 /* global L */
+import { setupPlans } from './plan.js';
 
 const $ = (id) => document.getElementById(id);
 let token = sessionStorage.getItem('neuvo-token') || '';
@@ -8,8 +9,9 @@ let map;
 const layers = new Map();
 const state = { mode: 'walk', tool: 'route', from: null, markers: [] };
 
-async function api(path) {
-  const r = await fetch('/api/v1' + path, { headers: { Authorization: 'Bearer ' + token } });
+async function api(path, init = {}) {
+  const headers = { Authorization: 'Bearer ' + token, ...(init.headers || {}) };
+  const r = await fetch('/api/v1' + path, { ...init, headers });
   const body = await r.json().catch(() => ({}));
   if (!r.ok) {
     const err = new Error(body.message || r.statusText);
@@ -17,6 +19,10 @@ async function api(path) {
     throw err;
   }
   return body;
+}
+
+function post(path, body) {
+  return api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 }
 
 function showError(e) {
@@ -142,10 +148,8 @@ async function start() {
     }),
     { visible: false },
   );
+  await setupPlans({ api, post, registerLayer, map, showError });
   for (const [id, label] of [
-    ['demand', 'Demand by group'],
-    ['sites', 'Sites: kept, closed, candidate, chosen'],
-    ['coverage', 'Coverage'],
     ['advisor-routes', 'Advisor routes'],
     ['differences', 'Scenario differences'],
   ]) {
@@ -186,6 +190,8 @@ $('logout').addEventListener('click', () => {
 
 window.neuvo = {
   registerLayer,
+  api,
+  post,
   get map() {
     return map;
   },

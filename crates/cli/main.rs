@@ -6,8 +6,11 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod bench_locate;
 mod data;
 mod demo;
+mod inputs;
+mod locate;
 mod netload;
 mod points;
 mod progress;
@@ -49,6 +52,8 @@ enum Command {
     Isochrone(queries::IsochroneArgs),
     /// Venues for pop-up sessions (libraries, senior centres, malls, …) found in an OSM file.
     Venues(queries::VenuesArgs),
+    /// Choose pop-up sites for a scenario (MCLP, LSCP, p-median, p-center): a table, a JSON summary and GeoJSON.
+    Locate(locate::LocateArgs),
     /// Benchmarks that print one JSON line.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -85,6 +90,9 @@ enum NetworkCommand {
 enum BenchCommand {
     /// Preprocessing, one-to-one query and N×N matrix timings on seeded random points.
     Matrix(bench::BenchMatrixArgs),
+    /// Each location model solved on a scenario's real matrix (one JSON line per model); exports the matrix for
+    /// peer solvers.
+    Locate(bench_locate::BenchLocateArgs),
 }
 
 mod data_cmd {
@@ -179,7 +187,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Matrix(a) => queries::matrix(d, &a),
         Command::Isochrone(a) => queries::isochrone(d, &a),
         Command::Venues(a) => queries::venues(d, &a),
+        Command::Locate(a) => locate::run(d, &a),
         Command::Bench(BenchCommand::Matrix(a)) => bench::matrix(d, &a),
+        Command::Bench(BenchCommand::Locate(a)) => bench_locate::run(d, &a),
         Command::Serve(a) => serve::serve(d, &a),
         Command::User(c) => serve::user(d, &c),
         Command::Setup(a) => serve::setup(d, &a),

@@ -100,11 +100,23 @@ pub(crate) fn digests(osm: &Path, profile: &Profile) -> Result<(String, String)>
 pub(crate) fn load(data_dir: &Path, args: &NetworkArgs) -> Result<Loaded> {
     let osm = osm_path(data_dir, args)?;
     let profile = profile(args)?;
-    let (source_sha, profile_sha) = digests(&osm, &profile)?;
-    let cache_file = cache_path(data_dir, &osm, &profile.name, &source_sha, &profile_sha);
+    load_with(data_dir, &osm, &profile, args.no_cache, args.max_snap_m)
+}
+
+/// Loads the network of `osm` with `profile`, from the cache when possible (and saves it there unless
+/// `no_cache`); `max_snap_m` overrides the profile's snapping distance.
+pub(crate) fn load_with(
+    data_dir: &Path,
+    osm: &Path,
+    profile: &Profile,
+    no_cache: bool,
+    max_snap_m: Option<f64>,
+) -> Result<Loaded> {
+    let (source_sha, profile_sha) = digests(osm, profile)?;
+    let cache_file = cache_path(data_dir, osm, &profile.name, &source_sha, &profile_sha);
 
     let mut loaded = None;
-    if !args.no_cache && cache_file.exists() {
+    if !no_cache && cache_file.exists() {
         match File::open(&cache_file).map_err(neuvo_network::CacheError::from).and_then(Network::read_from) {
             Ok(net) => {
                 tracing::info!(file = %cache_file.display(), "loaded network from cache");
@@ -124,15 +136,15 @@ pub(crate) fn load(data_dir: &Path, args: &NetworkArgs) -> Result<Loaded> {
     let mut loaded = match loaded {
         Some(l) => l,
         None => {
-            let mut l = build_network(&osm, &profile, &source_sha, &profile_sha)?;
-            if !args.no_cache {
+            let mut l = build_network(osm, profile, &source_sha, &profile_sha)?;
+            if !no_cache {
                 save(&l.net, &cache_file)?;
                 l.cache_file = Some(cache_file);
             }
             l
         }
     };
-    if let Some(m) = args.max_snap_m {
+    if let Some(m) = max_snap_m {
         anyhow::ensure!(m.is_finite() && m > 0.0, "--max-snap-m must be a positive number, found {m}");
         let p = loaded.net.snap_params();
         loaded.net.set_snap_params(SnapParams { max_snap_m: m, ..p });

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use neuvo_model::Mode;
-use neuvo_server::{AppState, DatasetInfo, Db, Role, ServerConfig};
+use neuvo_planner::Scenario;
+use neuvo_server::{AppState, DatasetInfo, Db, Planning, Role, ServerConfig};
 
 use crate::netload::{self, NetworkArgs};
 
@@ -110,7 +111,31 @@ pub(crate) fn state(data_dir: &Path, a: &ServeArgs) -> Result<AppState> {
         workers: a.workers.unwrap_or(defaults.workers).max(1),
         ..defaults
     };
-    Ok(AppState::new(db, networks, venues, datasets(data_dir), config)?)
+    let planning = Planning {
+        inputs: Arc::new(crate::inputs::FileInputs::new(data_dir)),
+        scenarios: shipped_scenarios(data_dir),
+    };
+    Ok(AppState::new(db, networks, venues, datasets(data_dir), config)?.with_planning(planning))
+}
+
+/// The scenarios in DATA_DIR/scenarios/, by file name; a file that does not parse is left out with a warning.
+pub(crate) fn shipped_scenarios(data_dir: &Path) -> Vec<Scenario> {
+    let dir = data_dir.join("scenarios");
+    let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .filter_map(|f| {
+            let parsed = std::fs::read_to_string(f)
+                .map_err(anyhow::Error::from)
+                .and_then(|t| Ok(Scenario::from_toml(&t, &f.display().to_string())?));
+            parsed.map_err(|e| tracing::warn!(file = %f.display(), error = %e, "scenario left out")).ok()
+        })
+        .collect()
 }
 
 /// Runs the server until Ctrl-C; `announce` is printed once it listens (with the real address).

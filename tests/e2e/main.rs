@@ -5,10 +5,12 @@
 //!   README documents, against plain Dijkstra and petgraph, and against documented road distances;
 //! * `isochrones`: polygons against the reachable nodes on the central Helsinki walking network;
 //! * `cli`: the commands and their files, exit codes and error messages, as a user runs them;
+//! * `locate`: `neuvo locate` on the shipped scenarios, checked against the layers it writes;
 //! * `server`: `neuvo serve` and `neuvo user add`, writes surviving `kill -9`, the map page in Chromium.
 
 mod cli;
 mod isochrones;
+mod locate;
 mod real_network;
 mod server;
 mod support;

@@ -192,3 +192,39 @@ fn the_map_page_routes_by_clicking_in_a_browser() {
     assert!(v["route"].as_str().is_some_and(|r| r.contains("km")), "{v}");
     assert!(std::fs::metadata(&shot).is_ok_and(|m| m.len() > 10_000), "a real screenshot");
 }
+
+/// The planners' panel in Chromium: log in as a planner, run the central-Helsinki scenario with p = 3 as a job,
+/// and see exactly the summary's chosen sites drawn, with their explanation in a popup.
+#[test]
+fn the_map_page_runs_a_location_plan_in_a_browser() {
+    let web = workspace_root().join("web");
+    assert!(
+        web.join("node_modules/playwright-core").is_dir(),
+        "the map page's packages are missing: run `cargo run -- setup --from ../shared/data` (npm ci in web/)"
+    );
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("neuvo.db");
+    // The real data folder: the shipped scenarios, the population grid and the site files are read from it.
+    let data = neuvo_testkit::data_dir();
+    let token = add_user(&data, &db, "pia", "planner");
+    let s = start(&data, &db, &["--web", web.to_str().expect("utf-8")]);
+    let shots = workspace_root().join("target/browser-test");
+    std::fs::create_dir_all(&shots).expect("folder");
+    let shot: PathBuf = shots.join("map-locate.png");
+    let o = Command::new("node")
+        .arg(web.join("tests/locate.mjs"))
+        .args([&format!("{}/", s.url), &token, "helsinki-centre-walk", "3"])
+        .arg(&shot)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("node runs (install Node.js)");
+    let out = String::from_utf8_lossy(&o.stdout);
+    let err = String::from_utf8_lossy(&o.stderr);
+    println!("browser test: {out}\nscreenshot: {}", shot.display());
+    assert!(o.status.success(), "browser test failed: {err}{out}\nscreenshot: {}", shot.display());
+    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON line");
+    assert_eq!(v["chosen"].as_array().map(Vec::len), Some(3), "{v}");
+    assert_eq!(v["drawn"], 3, "{v}");
+    assert!(v["popup"].as_str().is_some_and(|p| p.contains("covered")), "{v}");
+}

@@ -24,18 +24,24 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod demand;
+mod hours;
 mod lonlat;
 mod matrix;
 mod mode;
 mod progress;
 mod rng;
+mod site;
 mod units;
 mod venue;
 
+pub use demand::{Demand, DemandCell, Group};
+pub use hours::{OpeningHours, OpeningHoursError, WEEKDAYS};
 pub use lonlat::{EARTH_RADIUS_M, LonLat, LonLatError, ParseLonLatError};
 pub use matrix::TravelMatrix;
 pub use mode::{Mode, ParseModeError};
 pub use progress::{NoProgress, Progress};
 pub use rng::SplitMix64;
+pub use site::{ParseSiteStatusError, Site, SiteStatus};
 pub use units::{Centimeters, Millis};
 pub use venue::{OsmRef, OsmType, Venue, VenueKind};

@@ -124,6 +124,16 @@ impl NetworkEntry {
     }
 }
 
+/// What the planners' endpoints need: the inputs the pipeline reads (files and caches, provided by the binary)
+/// and the scenarios shipped with the data.
+#[derive(Clone)]
+pub struct Planning {
+    /// Loads networks, demand and sites for a scenario.
+    pub inputs: Arc<dyn neuvo_planner::Inputs>,
+    /// The scenarios that can be run by name.
+    pub scenarios: Vec<neuvo_planner::Scenario>,
+}
+
 /// Everything the handlers share.
 pub struct Inner {
     /// The database.
@@ -140,6 +150,8 @@ pub struct Inner {
     pub jobs: Jobs,
     /// Settings.
     pub config: ServerConfig,
+    /// Location plans; `None` when the server was given no data folder.
+    pub planning: Option<Planning>,
 }
 
 /// The state of a server, cheap to clone.
@@ -173,7 +185,17 @@ impl AppState {
             datasets,
             jobs,
             config,
+            planning: None,
         })))
+    }
+
+    /// The state with location plans enabled. Call it before the state is cloned.
+    pub fn with_planning(mut self, planning: Planning) -> AppState {
+        match Arc::get_mut(&mut self.0) {
+            Some(inner) => inner.planning = Some(planning),
+            None => tracing::error!("with_planning called on a shared state: location plans stay off"),
+        }
+        self
     }
 
     pub(crate) fn network(&self, mode: Mode) -> Result<&NetworkEntry, ApiError> {

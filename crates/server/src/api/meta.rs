@@ -57,7 +57,15 @@ pub(crate) async fn client_config(State(s): State<AppState>) -> Json<ClientConfi
     Json(ClientConfig {
         basemap_url: s.config.basemap_url.clone(),
         basemap_attribution: s.config.basemap_attribution.clone(),
-        data_attribution: "© OpenStreetMap contributors (ODbL)".into(),
+        data_attribution: if s.planning.is_some() {
+            // Location plans draw population cells, districts and HSL-stop-located sites too.
+            "© OpenStreetMap contributors (ODbL); population: Helsingin seudun ympäristöpalvelut (HSY), CC BY 4.0; \
+             districts: Helsinki Region Infoshare (HRI), CC BY 4.0; stop locations: Helsingin seudun liikenne \
+             (HSL), CC BY 4.0"
+                .into()
+        } else {
+            "© OpenStreetMap contributors (ODbL)".into()
+        },
     })
 }
 

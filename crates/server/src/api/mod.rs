@@ -2,6 +2,7 @@
 //! (body limit, timeout, CORS, request logs without queries or bodies) and the map page.
 
 mod jobs;
+mod locate;
 mod meta;
 mod records;
 mod travel;
@@ -50,6 +51,7 @@ impl IntoResponse for GeoJson {
         (name = "meta", description = "Health, configuration, data sets and networks"),
         (name = "travel", description = "Routes, isochrones, matrices and venues"),
         (name = "jobs", description = "Long work: submit, follow, cancel, fetch results"),
+        (name = "plans", description = "Location plans: the shipped scenarios and pop-up site selection as jobs"),
         (name = "records", description = "Users, scenarios, plans, visit requests and the audit log")
     )
 )]
@@ -84,6 +86,8 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(travel::matrix))
         .routes(routes!(travel::venues))
         .routes(routes!(jobs::submit_matrix))
+        .routes(routes!(locate::submit))
+        .routes(routes!(locate::scenarios))
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::get, jobs::cancel))
         .routes(routes!(jobs::events))
