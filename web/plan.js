@@ -45,6 +45,10 @@ export async function setupPlans({ api, post, registerLayer, map, showError }) {
     section.hidden = true;
     return;
   }
+  // Sites live in their own pane above the cells, drawn by one SVG renderer, so each marker is an SVG path with a
+  // class naming its role and takes clicks before the cells' canvas does.
+  map.createPane('neuvo-sites').style.zIndex = 650;
+  const siteRenderer = L.svg({ pane: 'neuvo-sites' });
   const demand = L.layerGroup();
   const coverage = L.layerGroup();
   const sites = L.layerGroup();
@@ -104,7 +108,12 @@ export async function setupPlans({ api, post, registerLayer, map, showError }) {
     const feats2 = [...last.sites.features].sort((a, b) => order[a.properties.role] - order[b.properties.role]);
     L.geoJSON({ type: 'FeatureCollection', features: feats2 }, {
       pointToLayer: (f, ll) => L.circleMarker(ll, {
-        ...ROLE_STYLE[f.properties.role], renderer: L.svg(), className: `neuvo-site neuvo-site-${f.properties.role}`,
+        ...ROLE_STYLE[f.properties.role],
+        pane: 'neuvo-sites',
+        renderer: siteRenderer,
+        className: `neuvo-site neuvo-site-${f.properties.role}`,
+        // A click on a site opens its explanation; it does not start a route.
+        bubblingMouseEvents: false,
       }),
       onEachFeature: (f, l) => {
         l.bindPopup(explanationHtml(f.properties, group), { maxWidth: 360 });
@@ -161,12 +170,14 @@ export async function setupPlans({ api, post, registerLayer, map, showError }) {
       const gsel = $('plan-group');
       const keep = gsel.value;
       gsel.replaceChildren(...groups.map((g) => Object.assign(document.createElement('option'), { value: g, textContent: g })));
-      const weighted = Object.keys(last.summary.covered_share).find((g) => g === keep) || groups.find((g) => g === 'age75') || groups[0];
-      gsel.value = weighted;
+      // Show the group the user chose before, else the one weighing most in the objective.
+      const w = last.summary.weights;
+      const heaviest = Object.keys(w).sort((a, b) => w[b] - w[a])[0];
+      gsel.value = groups.includes(keep) ? keep : heaviest || groups[0];
+      const b = L.geoJSON(last.cells).getBounds();
+      if (b.isValid()) map.fitBounds(b, { animate: false });
       draw();
       showSummary(last.summary);
-      const b = L.geoJSON(last.cells).getBounds();
-      if (b.isValid()) map.fitBounds(b);
       $('plan-status').textContent = `done in ${last.summary.seconds.toFixed(1)} s`;
       window.neuvo.lastPlan = last.summary;
       document.body.dataset.plan = 'done';

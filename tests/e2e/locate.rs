@@ -42,8 +42,11 @@ impl Run {
 }
 
 fn locate(name: &str, extra: &[&str]) -> Run {
+    locate_file(&scenario(name), extra)
+}
+
+fn locate_file(sc: &Path, extra: &[&str]) -> Run {
     let out = tempfile::tempdir().expect("temp dir");
-    let sc = scenario(name);
     let mut args = vec!["locate", "--scenario", sc.to_str().expect("utf-8"), "--out"];
     let o = out.path().to_str().expect("utf-8").to_owned();
     args.push(&o);
@@ -79,12 +82,14 @@ fn sites_csv(name: &str) -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// People of `group` in the cells the plan's layer marks as covered, recounted from cells.geojson.
-fn covered_in_layer(run: &Run, group: &str) -> (f64, f64) {
+/// People of `group` in the cells the plan's layer marks as covered, recounted from cells.geojson, and the
+/// tolerance of the recount (people are written with two decimals).
+fn covered_in_layer(run: &Run, group: &str) -> (f64, f64, f64) {
     let cells = run.layer("cells.geojson");
     let mut covered = 0.0;
     let mut total = 0.0;
-    for f in cells["features"].as_array().expect("features") {
+    let features = cells["features"].as_array().expect("features");
+    for f in features {
         let p = &f["properties"];
         let n = p["people"][group].as_f64().expect("people per group");
         total += n;
@@ -92,7 +97,7 @@ fn covered_in_layer(run: &Run, group: &str) -> (f64, f64) {
             covered += n;
         }
     }
-    (covered, total)
+    (covered, total, 0.005 * features.len() as f64 + 1e-6)
 }
 
 /// The checks every MCLP plan for Espoo must pass, by car or on foot.
@@ -123,14 +128,11 @@ fn check_espoo_plan(run: &Run, mode: &str) {
     let malls = chosen.iter().filter(|id| kind[id.as_str()] == "mall").count();
     assert!(malls <= 2, "the scenario's budget allows two malls: {chosen:?}");
     // The objective is the number of people aged 75+ covered (weight 1): recount it from the cells layer.
-    let (covered, total) = covered_in_layer(run, "age75");
+    let (covered, total, tol) = covered_in_layer(run, "age75");
     let objective = s["objective"].as_f64().expect("objective");
-    assert!(
-        (objective - covered).abs() <= 1e-6 * total.max(1.0) + 0.5,
-        "objective {objective} vs recount {covered}"
-    );
+    assert!((objective - covered).abs() <= tol, "objective {objective} vs recount {covered} (± {tol})");
     let share = s["covered_share"]["age75"].as_f64().expect("share");
-    assert!((share - covered / total).abs() < 1e-6, "share {share} vs {covered}/{total}");
+    assert!((share - covered / total).abs() < tol / total, "share {share} vs {covered}/{total}");
     // About 290 000 people live in Espoo (data README), 6–9 % of them 75+ (about 18 000 by the HSY age bands).
     let people = s["groups"]
         .as_array()
@@ -195,8 +197,8 @@ fn central_helsinki_on_foot_chooses_among_osm_venues() {
     let chosen = ids(&s["chosen"]);
     assert_eq!(chosen.len(), 4);
     assert!(chosen.iter().all(|id| id.starts_with("osm:")), "{chosen:?}");
-    let (covered, total) = covered_in_layer(run, "age75");
-    assert!((s["objective"].as_f64().expect("obj") - covered).abs() < 0.5 + 1e-6 * total);
+    let (covered, _, tol) = covered_in_layer(run, "age75");
+    assert!((s["objective"].as_f64().expect("obj") - covered).abs() <= tol);
     let malls = s["sites"]
         .as_array()
         .expect("sites")
@@ -232,7 +234,8 @@ fn p_median_and_p_center_objectives_match_the_cells_layer() {
     for f in cells["features"].as_array().expect("features") {
         let p = &f["properties"];
         let w = p["people"]["age75"].as_f64().expect("w");
-        let m = p["minutes"].as_f64().expect("every cell reaches a site on foot in the centre");
+        // Cells too far from the streets reach no site and are left out of the model (and named in the notes).
+        let Some(m) = p["minutes"].as_f64() else { continue };
         sum += w * m * 60.0;
         if w > 0.0 {
             worst = worst.max(m);
@@ -248,7 +251,7 @@ fn p_median_and_p_center_objectives_match_the_cells_layer() {
         .expect("features")
         .iter()
         .filter(|f| f["properties"]["people"]["age75"].as_f64() > Some(0.0))
-        .map(|f| f["properties"]["minutes"].as_f64().expect("minutes"))
+        .filter_map(|f| f["properties"]["minutes"].as_f64())
         .fold(0.0, f64::max);
     assert!((obj / 60.0 - worst_c).abs() <= 0.051, "p-center {obj} s vs the worst cell {worst_c} min");
     // p-center minimises the worst trip: it is no worse than the p-median plan's worst trip.
@@ -256,22 +259,29 @@ fn p_median_and_p_center_objectives_match_the_cells_layer() {
 }
 
 /// LSCP opens the fewest sites that cover everyone any site can cover: as many people aged 75+ as opening every
-/// candidate does.
+/// candidate does (on the central Helsinki scenario without its budget, so that every candidate may open).
 #[test]
 fn lscp_covers_everyone_it_can() {
-    let run = locate("helsinki-centre-walk", &["--model", "lscp", "--no-tradeoff"]);
+    let dir = tempfile::tempdir().expect("temp");
+    let sc = write_scenario(dir.path(), "helsinki-centre-walk", |t| t.replace("budget = { mall = 1 }\n", ""));
+    let run = locate_file(&sc, &["--model", "lscp", "--no-tradeoff"]);
     let s = &run.summary;
     assert_eq!(s["model"], "lscp");
     let chosen = ids(&s["chosen"]).len();
     assert!(chosen >= 1 && (s["objective"].as_f64().expect("obj") - chosen as f64).abs() < 1e-9, "{s}");
-    let candidates =
-        s["sites"].as_array().expect("sites").iter().filter(|r| r["status"] == "candidate").count();
+    // Candidates the network reaches (a site too far from the streets takes no part).
+    let candidates = s["sites"]
+        .as_array()
+        .expect("sites")
+        .iter()
+        .filter(|r| r["status"] == "candidate" && r["unreachable"].is_null())
+        .count();
     assert!(chosen < candidates, "LSCP needs fewer sites than all {candidates}");
     let every = candidates.to_string();
-    let all = locate("helsinki-centre-walk", &["--p", &every, "--no-tradeoff"]);
-    let (lscp, _) = covered_in_layer(&run, "age75");
-    let (most, _) = covered_in_layer(&all, "age75");
-    assert!((lscp - most).abs() < 1e-6, "LSCP covers {lscp}, every site open covers {most}");
+    let all = locate_file(&sc, &["--p", &every, "--no-tradeoff"]);
+    let (lscp, _, tol) = covered_in_layer(&run, "age75");
+    let (most, _, _) = covered_in_layer(&all, "age75");
+    assert!((lscp - most).abs() <= tol, "LSCP covers {lscp}, every site open covers {most}");
 }
 
 fn write_scenario(dir: &Path, base: &str, edit: impl Fn(String) -> String) -> PathBuf {
@@ -324,10 +334,11 @@ fn bad_scenarios_get_clear_errors() {
         &[],
     );
     assert!(e.contains("no site is of kind \"castle\""), "{e}");
-    // Asking that everyone aged 75+ live within 1 minute of a site cannot be met, and the error says why.
+    // Asking one site to reach 99 % of the people aged 75+ that any site could reach cannot be met, and the
+    // error says why.
     let e = fails(
         &write_scenario(d, base, |t| t.replace("budget = { mall = 1 }", "min_share = { age75 = 0.99 }")),
-        &["--minutes", "1"],
+        &["--p", "1"],
     );
     assert!(e.contains("cannot be met") && e.contains("age75"), "{e}");
     let e = fails(&write_scenario(d, base, |t| t.replace("minutes = 10", "minutes = 10\nminutse = 3")), &[]);

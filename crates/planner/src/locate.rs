@@ -743,7 +743,7 @@ fn round(x: f64, digits: i32) -> f64 {
 }
 
 fn per_group(groups: &[String], v: &[f64]) -> Value {
-    Value::Object(groups.iter().cloned().zip(v.iter().map(|x| json!(round(*x, 1)))).collect())
+    Value::Object(groups.iter().cloned().zip(v.iter().map(|x| json!(round(*x, 2)))).collect())
 }
 
 fn explanation_json(e: &neuvo_locate::SiteExplanation, groups: &[String], sites: &[Site]) -> Value {
