@@ -31,6 +31,12 @@ function explanationHtml(p, group) {
     if (e.loss_if_dropped != null) html += `loss if dropped: ${fmt(e.loss_if_dropped, 1)}<br>`;
     if (e.runner_up) html += `runner-up: ${esc(e.runner_up.name)} (objective ${fmt(e.runner_up.objective, 1)})`;
   }
+  if (p.hours && !p.hours.error) {
+    const days = ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'].map((d) => `${d} ${esc(p.hours[d])}`).join('; ');
+    html += `<br><small>open ${days} (${fmt(p.hours.weekly_hours, 1)} h a week)</small>`;
+  } else if (p.opening_hours) {
+    html += `<br><small>opening hours: ${esc(p.opening_hours)}</small>`;
+  }
   html += `<br><small>${esc(p.source)}</small>`;
   return html;
 }

@@ -1,4 +1,5 @@
-//! `neuvo demo`: fetches the sample data and shows the travel-time engine on central Helsinki.
+//! `neuvo demo`: fetches the sample data and shows the travel-time engine and a location plan on central
+//! Helsinki.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -7,6 +8,10 @@ use anyhow::{Context, Result};
 use neuvo_model::{LonLat, Millis, Mode};
 use neuvo_network::{IsochroneParams, MatrixParams};
 
+use neuvo_model::NoProgress;
+use neuvo_planner::{RunOptions, Scenario, run_locate};
+
+use crate::inputs::FileInputs;
 use crate::netload::{self, NetworkArgs};
 use crate::queries::{create, fmt_duration, write_json};
 
@@ -27,8 +32,17 @@ pub(crate) struct DemoArgs {
     pub(crate) bind: std::net::SocketAddr,
 }
 
-/// The data set the demo runs on.
-const SAMPLE: &str = "helsinki_centre_2024_osm";
+/// The data sets the demo runs on: the street network, and the population grid and boundaries of its location
+/// plan.
+const SAMPLE: [&str; 4] = [
+    "helsinki_centre_2024_osm",
+    "hsy_population_grid_2021",
+    "capital_region_major_districts",
+    "capital_region_municipalities",
+];
+
+/// The location plan the demo runs (a shipped scenario).
+const SCENARIO: &str = "scenarios/helsinki-centre-walk.toml";
 
 /// Helsinki Central Railway Station square and Hietalahti market hall (approximate, from OpenStreetMap).
 const STATION: (f64, f64) = (24.9414, 60.1711);
@@ -45,12 +59,13 @@ pub(crate) fn run(data_dir: &Path, a: &DemoArgs) -> Result<()> {
     let out = a.out.clone().unwrap_or_else(|| data_dir.join("cache/demo"));
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     println!(
-        "neuvo demo: the travel-time engine on central Helsinki (OpenStreetMap 2024, © OpenStreetMap contributors, ODbL)\n"
+        "neuvo demo: the travel-time engine and a location plan on central Helsinki\n(© OpenStreetMap contributors, ODbL; population: HSY, CC BY 4.0; districts: HRI, CC BY 4.0)\n"
     );
 
     let manifest = crate::data_cmd::manifest(data_dir)?;
     let cache = data_dir.join("cache");
-    for o in crate::data::fetch(&manifest, &cache, a.from.as_deref(), &[SAMPLE.to_owned()])? {
+    let sample: Vec<String> = SAMPLE.iter().map(|s| (*s).to_owned()).collect();
+    for o in crate::data::fetch(&manifest, &cache, a.from.as_deref(), &sample)? {
         println!("data        {}: {}", o.name, o.action);
     }
 
@@ -137,6 +152,7 @@ pub(crate) fn run(data_dir: &Path, a: &DemoArgs) -> Result<()> {
             i.nodes_reached
         );
     }
+    locate(data_dir, &out.join("locate"))?;
     println!("\ndone in {:.1} s.", t0.elapsed().as_secs_f64());
     if a.no_serve {
         println!(
@@ -145,6 +161,47 @@ pub(crate) fn run(data_dir: &Path, a: &DemoArgs) -> Result<()> {
         return Ok(());
     }
     serve_map(data_dir, a.bind)
+}
+
+/// The planners' job on the shipped central-Helsinki scenario: four pop-up venues for people aged 75+.
+fn locate(data_dir: &Path, out: &Path) -> Result<()> {
+    // The data folder's copy when there is one (a planner may have edited it), else the one shipped in the binary.
+    let path = data_dir.join(SCENARIO);
+    let scenario = match std::fs::read_to_string(&path) {
+        Ok(text) => Scenario::from_toml(&text, &path.display().to_string())?,
+        Err(_) => {
+            Scenario::from_toml(include_str!("../../data/scenarios/helsinki-centre-walk.toml"), SCENARIO)?
+        }
+    };
+    let inputs = FileInputs::new(data_dir);
+    let r = run_locate(&scenario, &inputs, RunOptions::default(), &NoProgress, &|| false)?;
+    write_json(&out.join("sites.geojson"), &r.sites_geojson)?;
+    write_json(&out.join("cells.geojson"), &r.cells_geojson)?;
+    let s = &r.summary;
+    println!(
+        "\nlocate      {} (data/{SCENARIO}): {} of the {:.0} residents aged 75+ in {} cells reach one within {} min",
+        s.title.as_deref().unwrap_or(&s.scenario),
+        s.groups.iter().find(|g| g.group == "age75").map_or("?".into(), |g| format!("{:.0}", g.covered)),
+        s.groups.iter().find(|g| g.group == "age75").map_or(0.0, |g| g.people),
+        s.cells["with_people"],
+        s.minutes
+    );
+    for site in s.sites.iter().filter(|x| x.chosen) {
+        let covered = site.explanation.as_ref().and_then(|e| e["covered"]["age75"].as_f64()).unwrap_or(0.0);
+        println!("            {:<40} {:<16} {covered:>6.0} aged 75+ within reach", site.name, site.kind);
+    }
+    println!(
+        "            {} by {} in {:.2} s; trade-off knee at p = {}; layers in {}",
+        s.status,
+        s.method,
+        s.timings.solve_s,
+        s.knee.map_or("–".into(), |k| k.to_string()),
+        out.display()
+    );
+    println!(
+        "            Espoo: neuvo locate --scenario data/scenarios/espoo-75plus-car.toml (after `neuvo data fetch`)"
+    );
+    Ok(())
 }
 
 /// Installs the map page's packages if needed, issues a demo token and serves until Ctrl-C.

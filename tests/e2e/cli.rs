@@ -357,7 +357,7 @@ fn every_command_has_help() {
 }
 
 /// The README's demo command works from a fresh data folder with a mirror: it fetches the sample, builds both
-/// networks, writes its route, matrix and isochrone files, then serves the map page and prints its URL and a demo
+/// networks, writes its route, matrix and isochrone files and a location plan's layers, then serves the map page and prints its URL and a demo
 /// token that the API accepts.
 #[test]
 fn the_demo_runs_on_a_fresh_data_folder_and_serves_with_a_demo_token() {
@@ -405,7 +405,7 @@ fn the_demo_runs_on_a_fresh_data_folder_and_serves_with_a_demo_token() {
     let _ = child.wait();
     let body = me.expect("the demo token is accepted").body_mut().read_to_string().expect("body");
     assert!(body.contains("\"demo\"") && body.contains("planner"), "{body}");
-    for want in ["route", "matrix", "isochrone", "walk", "car"] {
+    for want in ["route", "matrix", "isochrone", "walk", "car", "locate", "aged 75+ within reach"] {
         assert!(out.contains(want), "{out}");
     }
     for f in [
@@ -413,6 +413,8 @@ fn the_demo_runs_on_a_fresh_data_folder_and_serves_with_a_demo_token() {
         "route_car.geojson",
         "matrix_walk_libraries.csv",
         "isochrones_walk_oodi.geojson",
+        "locate/sites.geojson",
+        "locate/cells.geojson",
     ] {
         assert!(data.join("cache/demo").join(f).is_file(), "{f} missing");
     }

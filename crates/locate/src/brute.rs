@@ -91,7 +91,7 @@ pub fn brute_force(pb: &Problem, params: &Params) -> Result<Solution, Error> {
                 seconds: start.elapsed().as_secs_f64(),
                 heuristic_objective: None,
                 assignment: b.assignment,
-                excluded: inst.excluded.clone(),
+                excluded: inst.excluded,
                 unmet: Vec::new(),
             });
         }

@@ -101,9 +101,9 @@ pub fn evaluate(pb: &Problem, params: &Params, open: &[usize]) -> Evaluation {
         let mut best: Option<Nearest> = None;
         let mut coverable = false;
         let mut reachable = false;
-        for j in 0..m {
+        for (j, site) in pb.sites.iter().enumerate() {
             let Some(t) = pb.matrix.time(i, j) else { continue };
-            if pb.sites[j].status != SiteStatus::Closed {
+            if site.status != SiteStatus::Closed {
                 reachable = true;
                 coverable |= t <= th;
             }
@@ -113,13 +113,13 @@ pub fn evaluate(pb: &Problem, params: &Params, open: &[usize]) -> Evaluation {
         }
         nearest.push(best);
         let covered = best.is_some_and(|b| b.time <= th);
-        for g in 0..ng {
-            groups[g].total += d.values[g];
+        for (gc, &v) in groups.iter_mut().zip(&d.values) {
+            gc.total += v;
             if coverable {
-                groups[g].coverable += d.values[g];
+                gc.coverable += v;
             }
             if covered {
-                groups[g].covered += d.values[g];
+                gc.covered += v;
             }
         }
         if let Some(k) = d.district {
@@ -208,10 +208,10 @@ pub fn evaluate(pb: &Problem, params: &Params, open: &[usize]) -> Evaluation {
     }
     match params.model {
         Model::Lscp if params.min_share.is_empty() && uncovered_lscp > 0 => {
-            violations.push(format!("{uncovered_lscp} coverable demand points of positive weight are not covered"))
+            violations.push(format!("{uncovered_lscp} coverable demand points of positive weight are not covered"));
         }
         Model::PMedian | Model::PCenter if unserved > 0 => {
-            violations.push(format!("{unserved} demand points of positive weight reach no open site"))
+            violations.push(format!("{unserved} demand points of positive weight reach no open site"));
         }
         _ => {}
     }
@@ -281,8 +281,7 @@ pub fn check_assignment(
     let mut weight_sum = 0.0;
     let mut dist_served = vec![0.0; pb.districts.len()];
     let mut dist_coverable = vec![0.0; pb.districts.len()];
-    for i in 0..n {
-        let d = &pb.demand[i];
+    for (i, (d, row)) in pb.demand.iter().zip(assignment).enumerate() {
         let w = point_weight(params, &d.values);
         let v: f64 = d.values.iter().zip(&rates).map(|(a, b)| a * b).sum();
         let allowed = |j: usize| pb.sites[j].status != SiteStatus::Closed;
@@ -290,7 +289,7 @@ pub fn check_assignment(
         let coverable = (0..m).any(|j| allowed(j) && pb.matrix.time(i, j).is_some_and(|t| t <= params.threshold));
         let mut total = 0.0;
         let mut within = 0.0;
-        for &(j, f) in &assignment[i] {
+        for &(j, f) in row {
             if j >= m || !is_open[j] {
                 return Err(format!("point {i} is assigned to site {j}, which is not open"));
             }
@@ -330,10 +329,10 @@ pub fn check_assignment(
             }
         }
     }
-    for j in 0..m {
-        let cap = pb.sites[j].capacity.unwrap_or(0.0);
-        if load[j] > cap + tol * cap.max(1.0) {
-            return Err(format!("site {} serves {} visits, above its capacity {cap}", pb.sites[j].id, load[j]));
+    for (site, &load) in pb.sites.iter().zip(&load) {
+        let cap = site.capacity.unwrap_or(0.0);
+        if load > cap + tol * cap.max(1.0) {
+            return Err(format!("site {} serves {load} visits, above its capacity {cap}", site.id));
         }
     }
     let shares: Vec<f64> =

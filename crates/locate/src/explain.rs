@@ -128,8 +128,8 @@ pub fn explain(pb: &Problem, params: &Params, solution: &Solution) -> Result<Vec
                 }
             }
             if e.nearest[i].is_some_and(|n| n.site == j) {
-                for g in 0..ng {
-                    nearest_for[g] += d.values[g];
+                for (a, v) in nearest_for.iter_mut().zip(&d.values) {
+                    *a += v;
                 }
             }
         }

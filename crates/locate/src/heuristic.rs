@@ -281,11 +281,10 @@ impl<'a> Engine<'a> {
                 for (k, &g) in inst.constrained.iter().enumerate() {
                     groups[k] += v[g];
                 }
-                if !districts.is_empty() {
-                    if let Some(dd) = inst.pb.demand[i].district {
+                if !districts.is_empty()
+                    && let Some(dd) = inst.pb.demand[i].district {
                         districts[dd] += w;
                     }
-                }
             } else if w > 0.0 {
                 uncovered += 1;
             }
@@ -522,6 +521,7 @@ pub(crate) fn run(inst: &Instance, seed: u64, deadline: Instant) -> HeurResult {
 }
 
 /// Only the greedy construction (no swaps): for tests of the greedy bound.
+#[cfg(test)]
 pub(crate) fn greedy(inst: &Instance) -> HeurResult {
     let mut e = Engine::new(inst);
     e.construct();
@@ -554,12 +554,18 @@ pub(crate) fn score_of(inst: &Instance, free_open: &[usize]) -> Score {
     e.score()
 }
 
-/// Greedy set cover for p-center feasibility: covers every relevant point within `radius` with at most `limit`
-/// free sites (budgets kept), or None.
-pub(crate) fn greedy_cover(inst: &Instance, radius: u32, limit: usize) -> Option<Vec<usize>> {
+/// Greedy set cover for p-center feasibility: covers every relevant point (of `points`, when given) within
+/// `radius` with at most `limit` free sites (budgets kept), or None.
+pub(crate) fn greedy_cover(
+    inst: &Instance,
+    radius: u32,
+    limit: usize,
+    points: Option<&[bool]>,
+) -> Option<Vec<usize>> {
     let mut uncovered: Vec<bool> = (0..inst.n)
         .map(|i| {
             inst.relevant[i]
+                && points.is_none_or(|p| p[i])
                 && !inst.reach[i].iter().take_while(|r| r.time <= radius).any(|r| inst.fixed[r.site as usize])
         })
         .collect();

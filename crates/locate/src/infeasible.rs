@@ -124,8 +124,8 @@ pub(crate) fn explain(inst: &Instance, s: &Settings) -> Error {
     }
     if reasons.is_empty() {
         for &(g, share) in &params.min_share {
-            if let Some((covered, coverable)) = best_share(inst, s, g) {
-                if covered < share * coverable * (1.0 - 1e-9) {
+            if let Some((covered, coverable)) = best_share(inst, s, g)
+                && covered < share * coverable * (1.0 - 1e-9) {
                     reasons.push(format!(
                         "at most {} of group {}'s coverable people ({covered:.1} of {coverable:.1}) can be covered \
                          within {} with {limit}{}{}; {} was asked",
@@ -137,7 +137,6 @@ pub(crate) fn explain(inst: &Instance, s: &Settings) -> Error {
                         pct(share)
                     ));
                 }
-            }
         }
         if reasons.is_empty() && params.min_share.len() > 1 {
             reasons.push(format!("each minimum share can be met on its own, but not all of them together with {limit}"));
@@ -205,7 +204,7 @@ fn best_cover(inst: &Instance, s: &Settings) -> Option<f64> {
 
 /// The fewest free sites (budgets kept) with which every relevant point reaches an open site; None if none.
 fn sites_to_reach_all(inst: &Instance, s: &Settings) -> Option<usize> {
-    let cover = Cover::build(inst, &Spec { radius: u32::MAX, by_district: false, pure_cover: true, site_dominance: true });
+    let cover = Cover::build(inst, &Spec { points: None, radius: u32::MAX, by_district: false, pure_cover: true, site_dominance: true });
     let mut b = Builder::new();
     let x: Vec<(usize, V)> = cover.sites.iter().map(|&j| (j, b.add(variable().binary(), 0.0))).collect();
     let objective: Expression = x.iter().map(|&(_, v)| v.var).sum();

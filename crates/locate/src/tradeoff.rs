@@ -100,7 +100,7 @@ pub fn knee(points: &[(usize, f64)]) -> Option<usize> {
     let (x0, x1) = (points[0].0 as f64, points[points.len() - 1].0 as f64);
     let lo = points.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
     let hi = points.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
-    if !(x1 > x0) || !(hi > lo) {
+    if x1 <= x0 || hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
         return None;
     }
     let norm = |&(x, y): &(usize, f64)| ((x as f64 - x0) / (x1 - x0), (y - lo) / (hi - lo));

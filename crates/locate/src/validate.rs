@@ -234,7 +234,7 @@ pub(crate) fn validate(pb: &Problem, params: &Params) -> Result<(), Error> {
             ));
         }
     }
-    if !(params.time_limit_s > 0.0) {
+    if params.time_limit_s.is_nan() || params.time_limit_s <= 0.0 {
         out.push(Issue::new(
             IssueCode::TimeLimitNotPositive,
             format!("time limit {} s", params.time_limit_s),

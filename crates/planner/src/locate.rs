@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use neuvo_locate::{DemandPoint, Equity, Method, Params, Problem, SiteOption};
-use neuvo_model::{Demand, Millis, Progress, Site, SiteStatus};
+use neuvo_model::{Demand, Millis, OpeningHours, Progress, Site, SiteStatus, WEEKDAYS};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -326,6 +326,19 @@ pub fn prepare(
             reach.cells_off_network.len(),
             describe_people(&problem.groups, &off_people),
             net.meta.profile
+        ));
+    }
+    let unreadable: Vec<&str> = sites
+        .iter()
+        .filter(|s| s.opening_hours.as_deref().is_some_and(|h| OpeningHours::parse(h).is_err()))
+        .map(|s| s.id.as_str())
+        .collect();
+    if !unreadable.is_empty() {
+        notes.push(format!(
+            "{} of {} sites have opening hours we cannot read as a weekly timetable (kept raw): {}",
+            unreadable.len(),
+            sites.len(),
+            unreadable.join(", ")
         ));
     }
     for (j, d) in &reach.sites_off_network {
@@ -758,6 +771,30 @@ fn explanation_json(e: &neuvo_locate::SiteExplanation, groups: &[String], sites:
     })
 }
 
+/// A site's `opening_hours` read into a weekly timetable (`{"Mo": "10:00-20:00", …, "weekly_hours": 52.5}`), or
+/// why it could not be read.
+fn hours_json(raw: Option<&str>) -> Value {
+    let Some(raw) = raw else { return Value::Null };
+    match OpeningHours::parse(raw) {
+        Ok(h) => {
+            let mut m = serde_json::Map::new();
+            for (d, spans) in h.days.iter().enumerate() {
+                let text: Vec<String> = spans
+                    .iter()
+                    .map(|(a, b)| format!("{:02}:{:02}-{:02}:{:02}", a / 60, a % 60, b / 60, b % 60))
+                    .collect();
+                m.insert(
+                    WEEKDAYS[d].to_owned(),
+                    json!(if text.is_empty() { "closed".into() } else { text.join(", ") }),
+                );
+            }
+            m.insert("weekly_hours".into(), json!(round(f64::from(h.weekly_minutes()) / 60.0, 2)));
+            Value::Object(m)
+        }
+        Err(e) => json!({"error": e.to_string()}),
+    }
+}
+
 fn sites_geojson(sites: &[Site], summary: &LocateSummary) -> Value {
     let features: Vec<Value> = sites
         .iter()
@@ -770,7 +807,8 @@ fn sites_geojson(sites: &[Site], summary: &LocateSummary) -> Value {
                 "properties": {
                     "id": s.id, "name": s.name, "kind": s.kind.0, "status": s.status, "role": role,
                     "open": r.open, "required": r.required, "source": s.source,
-                    "opening_hours": s.opening_hours, "explanation": r.explanation, "unreachable": r.unreachable,
+                    "opening_hours": s.opening_hours, "hours": hours_json(s.opening_hours.as_deref()),
+                    "explanation": r.explanation, "unreachable": r.unreachable,
                 },
             })
         })

@@ -51,8 +51,8 @@ fn data(pb: &Problem, params: &Params, open: &[usize]) -> Option<Data> {
         let reachable = (0..pb.sites.len()).any(|j| allowed(j) && pb.matrix.time(i, j).is_some());
         let coverable = (0..pb.sites.len()).any(|j| allowed(j) && pb.matrix.time(i, j).is_some_and(|t| t <= th));
         if coverable {
-            for g in 0..ng {
-                d.coverable[g] += vals[g];
+            for (c, v) in d.coverable.iter_mut().zip(vals) {
+                *c += v;
             }
             if let Some(k) = pb.demand[i].district {
                 d.district_total[k] += d.weight[i];
@@ -61,12 +61,11 @@ fn data(pb: &Problem, params: &Params, open: &[usize]) -> Option<Data> {
         d.must[i] = params.model == Model::PMedian && reachable && (d.weight[i] > 0.0 || d.visits[i] > 0.0);
         let mut any = false;
         for j in (0..pb.sites.len()).filter(|&j| is_open[j]) {
-            if let Some(t) = pb.matrix.time(i, j) {
-                if params.model == Model::PMedian || t <= th {
+            if let Some(t) = pb.matrix.time(i, j)
+                && (params.model == Model::PMedian || t <= th) {
                     d.pairs.push((i, j, t.0));
                     any = true;
                 }
-            }
         }
         if d.must[i] && !any {
             return None;
@@ -152,14 +151,14 @@ fn lp(pb: &Problem, params: &Params, d: &Data, goal: &Goal) -> Result<Assigned, 
             by_site[j].push((cols[k], d.visits[i]));
         }
     }
-    for i in 0..n {
-        if by_point[i].is_empty() {
+    for (row, &must) in by_point.iter().zip(&d.must) {
+        if row.is_empty() {
             continue;
         }
-        if d.must[i] {
-            rp.add_row(1.0..=1.0, by_point[i].iter().copied());
+        if must {
+            rp.add_row(1.0..=1.0, row.iter().copied());
         } else {
-            rp.add_row(..=1.0, by_point[i].iter().copied());
+            rp.add_row(..=1.0, row.iter().copied());
         }
     }
     for (j, row) in by_site.iter().enumerate() {

@@ -36,7 +36,9 @@ pub(crate) struct Cover {
 }
 
 /// How to build the rows.
-pub(crate) struct Spec {
+pub(crate) struct Spec<'a> {
+    /// Only these demand points (None: every relevant point).
+    pub(crate) points: Option<&'a [bool]>,
     /// Covered means time ≤ radius.
     pub(crate) radius: u32,
     /// Keep districts apart when merging.
@@ -52,11 +54,10 @@ impl Cover {
     pub(crate) fn warm_columns(&self, free_open: &[usize]) -> Vec<bool> {
         let mut on = vec![false; self.sites.len()];
         for &j in free_open {
-            if let Some(k) = self.stand_in[j] {
-                if let Ok(c) = self.sites.binary_search(&k) {
+            if let Some(k) = self.stand_in[j]
+                && let Ok(c) = self.sites.binary_search(&k) {
                     on[c] = true;
                 }
-            }
         }
         on
     }
@@ -70,7 +71,7 @@ impl Cover {
         };
         let mut index: HashMap<(Vec<u32>, Option<usize>), usize> = HashMap::new();
         let mut rows: Vec<CoverRow> = Vec::new();
-        for i in (0..inst.n).filter(|&i| inst.relevant[i]) {
+        for i in (0..inst.n).filter(|&i| inst.relevant[i] && spec.points.is_none_or(|p| p[i])) {
             let d = &inst.pb.demand[i];
             let prefix = &inst.reach[i][..inst.reach[i].partition_point(|r| r.time <= spec.radius)];
             if prefix.iter().any(|r| inst.fixed[r.site as usize]) {

@@ -18,7 +18,7 @@ pub(crate) fn solve(inst: &Instance, s: &Settings, warm: Option<&Warm>) -> Resul
     }
     let cover = Cover::build(
         inst,
-        &Spec { radius: inst.params.threshold.0, by_district: false, pure_cover: true, site_dominance: true },
+        &Spec { points: None, radius: inst.params.threshold.0, by_district: false, pure_cover: true, site_dominance: true },
     );
     let mut b = Builder::new();
     let on = cover.warm_columns(warm.map_or(&[][..], |w| &w.free_open));

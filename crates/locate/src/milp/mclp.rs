@@ -198,7 +198,7 @@ pub(super) fn build(
         let by_district = matches!(inst.params.equity, Some(Equity::Districts));
         let cover = Cover::build(
             inst,
-            &Spec { radius: inst.params.threshold.0, by_district, pure_cover: false, site_dominance: true },
+            &Spec { points: None, radius: inst.params.threshold.0, by_district, pure_cover: false, site_dominance: true },
         );
         let on = cover.warm_columns(warm.map_or(&[][..], |w| &w.free_open));
         let x: Vec<(usize, V)> = cover

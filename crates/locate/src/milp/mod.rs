@@ -51,6 +51,18 @@ pub(crate) fn run(
     warm: Option<&[f64]>,
     first_solution: bool,
 ) -> Result<Outcome, Error> {
+    run_with(problem, settings, warm, first_solution, false)
+}
+
+/// [`run`], optionally solving the MIP's LPs with the interior-point method (p-median: its large, degenerate
+/// LPs took dual simplex 1.8× longer; coverage models gain nothing).
+pub(crate) fn run_with(
+    problem: HighsProblem,
+    settings: &Settings,
+    warm: Option<&[f64]>,
+    first_solution: bool,
+    ipm: bool,
+) -> Result<Outcome, Error> {
     let mut model =
         problem.try_into_inner().map_err(|e| Error::Solver(format!("building the HiGHS model: {e}")))?;
     model.make_quiet();
@@ -61,31 +73,13 @@ pub(crate) fn run(
     if first_solution {
         opt(&mut model, "mip_max_improving_sols", 1i32)?;
     }
-    if let Ok(extra) = std::env::var("LOCOPT") {
-        for kv in extra.split(';') {
-            let (k, v) = kv.split_once('=').unwrap();
-            if let Ok(i) = v.parse::<i32>() { opt(&mut model, k, i)?; }
-            else if let Ok(f) = v.parse::<f64>() { opt(&mut model, k, f)?; }
-            else if v == "true" || v == "false" { opt(&mut model, k, v == "true")?; }
-            else { opt(&mut model, k, v)?; }
-        }
+    if ipm {
+        opt(&mut model, "mip_lp_solver", "ipm")?;
     }
     if let Some(w) = warm {
         model.try_set_solution(Some(w), None, None, None).map_err(|e| Error::Solver(format!("warm start: {e:?}")))?;
     }
-    let dbg = std::env::var("LOCDBG").is_ok();
-    if std::env::var("LOCLOG").is_ok() {
-        let mut model = model;
-        model.set_option("output_flag", true);
-        model.set_option("log_to_console", true);
-        return finish_dbg(model);
-    }
-    let (nr, nc) = (model.num_rows(), model.num_cols());
-    let t0 = Instant::now();
     let solved = model.try_solve().map_err(|e| Error::Solver(format!("HiGHS run failed: {e:?}")))?;
-    if dbg {
-        eprintln!("DBG highs rows {nr} cols {nc} took {:.3}s status {:?} obj {}", t0.elapsed().as_secs_f64(), solved.status(), solved.objective_value());
-    }
     let status = solved.status();
     let has_solution = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
     let optimal = match status {
@@ -113,12 +107,6 @@ pub(crate) fn run(
     };
     let values = solved.get_solution().columns().to_vec();
     Ok(Outcome::Solved { values, objective, bound, optimal })
-}
-
-fn finish_dbg(model: highs::Model) -> Result<Outcome, Error> {
-    let solved = model.try_solve().map_err(|e| Error::Solver(format!("HiGHS run failed: {e:?}")))?;
-    let values = solved.get_solution().columns().to_vec();
-    Ok(Outcome::Solved { values, objective: solved.objective_value(), bound: solved.objective_value(), optimal: true })
 }
 
 fn opt<V: highs::HighsOptionValue>(model: &mut highs::Model, key: &str, value: V) -> Result<(), Error> {
@@ -188,12 +176,11 @@ pub(crate) fn count_and_budgets(
     limit: Option<usize>,
 ) {
     use good_lp::{Expression, SolverModel};
-    if let Some(limit) = limit {
-        if x.len() > limit {
+    if let Some(limit) = limit
+        && x.len() > limit {
             let e: Expression = x.iter().map(|&(_, v)| v.var).sum();
             problem.add_constraint(e.leq(limit as f64));
         }
-    }
     for (k, b) in inst.free_budget.iter().enumerate() {
         let Some(b) = *b else { continue };
         let of_kind: Vec<good_lp::Variable> =

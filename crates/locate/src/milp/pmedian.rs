@@ -18,7 +18,7 @@
 use good_lp::solvers::highs::highs;
 use good_lp::{Expression, SolverModel, variable};
 
-use super::{Builder, MilpResult, Outcome, Plan, Settings, V, Warm, chosen, count_and_budgets, run};
+use super::{Builder, MilpResult, Outcome, Plan, Settings, V, Warm, chosen, count_and_budgets, run, run_with};
 use crate::error::Error;
 use crate::instance::Instance;
 
@@ -81,13 +81,25 @@ pub(crate) fn cost(inst: &Instance, free_open: &[usize]) -> Option<f64> {
     Some(c)
 }
 
-/// Nearest open time per relevant point, in chain order.
-fn nearest(inst: &Instance, chains: &[Chain], free_open: &[usize]) -> Vec<Option<u32>> {
+/// Per chain, the time to the nearest and to the second-nearest open site of a plan.
+fn nearest(inst: &Instance, chains: &[Chain], free_open: &[usize]) -> Vec<(Option<u32>, Option<u32>)> {
     let mut open = vec![false; inst.m];
     for &j in inst.kept.iter().chain(&inst.required).chain(free_open) {
         open[j] = true;
     }
-    chains.iter().map(|c| inst.reach[c.point].iter().find(|r| open[r.site as usize]).map(|r| r.time)).collect()
+    chains
+        .iter()
+        .map(|c| {
+            let mut it = inst.reach[c.point].iter().filter(|r| open[r.site as usize]).map(|r| r.time);
+            (it.next(), it.next())
+        })
+        .collect()
+}
+
+/// The depth that makes a plan exact for a chain and leaves room to its second-nearest open site, so that
+/// the relaxation charges a point at least that much for losing its site.
+fn seed_depth(c: &Chain, near: (Option<u32>, Option<u32>), shares: bool) -> usize {
+    depth(c, near.1.or(near.0), shares)
 }
 
 /// How many `z` columns a chain gets so that level `t` (a time) is its last: the index of the level at time
@@ -116,25 +128,21 @@ pub(crate) fn solve(inst: &Instance, s: &Settings, warm: Option<&Warm>) -> Resul
     if inst.params.capacitated() {
         return assignment(inst, s, warm, true);
     }
-    let mode = std::env::var("LOCPM").unwrap_or_default();
-    if mode == "assign" {
-        return assignment(inst, s, warm, false);
-    }
     let chains = chains(inst);
     let shares = !inst.params.min_share.is_empty();
     let mut best: Option<(Vec<usize>, f64)> =
         warm.and_then(|w| cost(inst, &w.free_open).map(|c| (w.free_open.clone(), c)));
     let mut depths: Vec<usize> = match &best {
-        _ if mode == "full" => chains.iter().map(|c| depth(c, None, shares)).collect(),
         Some((plan, _)) => {
             let near = nearest(inst, &chains, plan);
-            chains.iter().zip(&near).map(|(c, &t)| depth(c, t, shares)).collect()
+            chains.iter().zip(&near).map(|(c, &t)| seed_depth(c, t, shares)).collect()
         }
         None => chains.iter().map(|c| depth(c, None, shares)).collect(),
     };
+    let mut best_lower = f64::NEG_INFINITY;
     loop {
         let (problem, x, z, constant, warm_vec) = build(inst, &chains, &depths, best.as_ref().map(|b| &b.0[..]));
-        let out = run(problem, s, best.as_ref().map(|_| warm_vec.as_slice()), false)?;
+        let out = run_with(problem, s, best.as_ref().map(|_| warm_vec.as_slice()), false, true)?;
         let (values, bound, optimal) = match out {
             Outcome::Solved { values, bound, optimal, .. } => (values, bound, optimal),
             Outcome::Infeasible => return Ok(MilpResult::Infeasible),
@@ -144,7 +152,7 @@ pub(crate) fn solve(inst: &Instance, s: &Settings, warm: Option<&Warm>) -> Resul
                         free_open: plan,
                         objective: c,
                         tiebreak: None,
-                        bound: f64::NAN,
+                        bound: if best_lower.is_finite() { best_lower } else { f64::NAN },
                         optimal: false,
                         assignment: None,
                     }),
@@ -153,19 +161,23 @@ pub(crate) fn solve(inst: &Instance, s: &Settings, warm: Option<&Warm>) -> Resul
             }
         };
         let plan = chosen(&values, &x);
-        let lower = bound + constant;
-        if let Some(c) = cost(inst, &plan) {
-            if best.as_ref().is_none_or(|b| c < b.1 - 1e-9 * c.abs().max(1.0)) {
+        // Every round is a relaxation of the full model, and rounds only get tighter; a round stopped by the
+        // time limit may report a weaker bound than an earlier one.
+        if bound.is_finite() {
+            best_lower = best_lower.max(bound + constant);
+        }
+        let lower = best_lower;
+        if let Some(c) = cost(inst, &plan)
+            && best.as_ref().is_none_or(|b| c < b.1 - 1e-9 * c.abs().max(1.0)) {
                 best = Some((plan.clone(), c));
             }
-        }
         // Points the relaxation leaves beyond their last level.
         let near = nearest(inst, &chains, &plan);
         let mut grown = false;
         for (k, c) in chains.iter().enumerate() {
             let full = c.times.len().saturating_sub(1);
             if c.must && depths[k] < full && z[k].last().is_some_and(|v| values[v.idx] > 0.5) {
-                depths[k] = depth(c, near[k], shares).max(depths[k] + 1).min(full);
+                depths[k] = seed_depth(c, near[k], shares).max(depths[k] + 1).min(full);
                 grown = true;
             }
         }
@@ -211,7 +223,7 @@ fn build(inst: &Instance, chains: &[Chain], depths: &[usize], warm: Option<&[usi
         constant += w * f64::from(c.times[0]) / 1000.0;
         let mut zs = Vec::with_capacity(depths[k]);
         for l in 0..depths[k] {
-            let start = near.as_ref().and_then(|n| n[k]).map_or(0.0, |t| f64::from(u8::from(c.times[l] < t)));
+            let start = near.as_ref().and_then(|n| n[k].0).map_or(0.0, |t| f64::from(u8::from(c.times[l] < t)));
             let v = b.add(variable().min(0.0).max(1.0), start);
             if let Some(next) = c.times.get(l + 1) {
                 objective.add_mul(w * f64::from(next - c.times[l]) / 1000.0, v.var);

@@ -22,9 +22,9 @@ fn explanation(pb: &Problem, params: &Params) -> String {
 fn grid(minutes: &[&[Option<u32>]], people: &[f64]) -> Problem {
     let (n, m) = (minutes.len(), minutes[0].len());
     let mut matrix = TravelMatrix::unreachable(n, m);
-    for i in 0..n {
-        for j in 0..m {
-            if let Some(t) = minutes[i][j] {
+    for (i, row) in minutes.iter().enumerate() {
+        for (j, t) in row.iter().enumerate() {
+            if let Some(t) = t {
                 matrix.set(i, j, Millis(t * 60_000), Centimeters(0));
             }
         }

@@ -42,11 +42,10 @@ fn check(pb: &Problem, params: &Params, case: usize) -> bool {
     let b = match (&brute, &exact, &auto) {
         (Ok(b), Ok(_), Ok(_)) => b,
         (Err(Error::Infeasible { .. }), Err(Error::Infeasible { .. }), Err(Error::Infeasible { .. })) => {
-            if let Ok(h) = &heur {
-                if h.unmet.is_empty() {
+            if let Ok(h) = &heur
+                && h.unmet.is_empty() {
                     fail(format!("the heuristic met every constraint of an infeasible problem: {h:?}"));
                 }
-            }
             return false;
         }
         _ => fail(format!("brute {brute:?}\nexact {exact:?}\nauto {auto:?}")),
@@ -55,11 +54,10 @@ fn check(pb: &Problem, params: &Params, case: usize) -> bool {
         if !close(s.objective, b.objective) {
             fail(format!("{name} objective {} but brute force {}\n{s:?}\n{b:?}", s.objective, b.objective));
         }
-        if let (Some(t), Some(bt)) = (s.tiebreak, b.tiebreak) {
-            if !close(t, bt) {
+        if let (Some(t), Some(bt)) = (s.tiebreak, b.tiebreak)
+            && !close(t, bt) {
                 fail(format!("{name} tiebreak {t} but brute force {bt}\n{s:?}\n{b:?}"));
             }
-        }
         match referee(pb, params, s) {
             Ok((o, t)) => {
                 if !close(o, s.objective) || t.zip(s.tiebreak).is_some_and(|(a, b)| !close(a, b)) {

@@ -118,3 +118,36 @@ fn scratch_warm_opt() {
     let r = mclp::solve(&inst, &s, Some(&w)).unwrap();
     println!("warm-opt took {:.3} {:?}", t.elapsed().as_secs_f64(), matches!(r, crate::milp::MilpResult::Plan(_)));
 }
+
+#[test]
+fn scratch_spopt_pmedian() {
+    use good_lp::{Expression, SolverModel, variable, ProblemVariables};
+    use good_lp::solvers::highs::highs;
+    let Ok(spec) = std::env::var("SPOPTPM") else { return };
+    let parts: Vec<&str> = spec.split(',').collect();
+    let n: usize = parts[0].parse().unwrap();
+    let m: usize = parts[1].parse().unwrap();
+    let p: usize = parts[2].parse().unwrap();
+    let pb = city(7, n, m);
+    let t = Instant::now();
+    let mut vars = ProblemVariables::new();
+    let x: Vec<_> = (0..m).map(|_| vars.add(variable().binary())).collect();
+    let z: Vec<Vec<_>> = (0..n).map(|_| (0..m).map(|_| vars.add(variable().binary())).collect()).collect();
+    let mut obj = Expression::default();
+    for i in 0..n { let w: f64 = pb.demand[i].values.iter().sum(); for j in 0..m { obj.add_mul(w * pb.matrix.time(i, j).unwrap().as_secs_f64(), z[i][j]); } }
+    let mut prob = vars.minimise(obj).using(highs);
+    for i in 0..n {
+        let s: Expression = z[i].iter().copied().sum();
+        prob.add_constraint(s.eq(1.0));
+        for j in 0..m { prob.add_constraint((z[i][j] - x[j]).leq(0.0)); }
+    }
+    let s: Expression = x.iter().copied().sum();
+    prob.add_constraint(s.eq(p as f64));
+    let mut model = prob.into_inner();
+    model.make_quiet();
+    model.set_option("threads", 1);
+    model.set_option("time_limit", 600.0);
+    let built = t.elapsed().as_secs_f64();
+    let solved = model.solve();
+    println!("spopt-like pmedian build {built:.3} total {:.3} obj {} status {:?}", t.elapsed().as_secs_f64(), solved.objective_value(), solved.status());
+}

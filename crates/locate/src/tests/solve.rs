@@ -41,10 +41,10 @@ fn uniform(seed: u64, n: usize, m: usize) -> Problem {
 
 #[test]
 fn same_seed_same_plan() {
-    let pb = uniform(3, 300, 60);
+    let pb = uniform(3, 80, 20);
     for model in [Model::Mclp, Model::PMedian, Model::PCenter, Model::Lscp] {
         for method in [Method::Heuristic, Method::Auto] {
-            let params = Params { model, method, p: 6, seed: 9, threshold: Millis(8 * 60_000), ..Params::default() };
+            let params = Params { model, method, p: 4, seed: 9, threshold: Millis(8 * 60_000), ..Params::default() };
             let a = solve(&pb, &params).unwrap();
             let b = solve(&pb, &params).unwrap();
             assert_eq!((a.open.clone(), a.objective), (b.open.clone(), b.objective), "{model:?} {method:?}");
@@ -93,7 +93,8 @@ fn unreachable_points_are_excluded_and_reported() {
     assert_eq!(pm.excluded, vec![Excluded { point: 2, reason: ExclusionReason::NoAllowedSiteReachable }]);
     let e = evaluate(&pb, &Params { model: Model::PMedian, ..Params::default() }, &pm.open);
     assert!((e.objective - pm.objective).abs() < 1e-9 && e.violations.is_empty());
-    assert!((pm.mean_time_s.unwrap() - pm.objective / 270.0).abs() < 1e-9);
+    // Weights 120 and 80 at the two served points.
+    assert!((pm.mean_time_s.unwrap() - pm.objective / 200.0).abs() < 1e-9);
 }
 
 #[test]
@@ -119,7 +120,7 @@ fn the_radius_formulation_agrees_with_the_assignment_formulation() {
         let (a, b) = (pmedian::solve(&inst, &s, None).unwrap(), pmedian::assignment(&inst, &s, None, false).unwrap());
         match (a, b) {
             (MilpResult::Plan(a), MilpResult::Plan(b)) => {
-                assert!((a.objective - b.objective).abs() < 1e-6 * a.objective.max(1.0), "case {case}: {a:?} {b:?}")
+                assert!((a.objective - b.objective).abs() < 1e-6 * a.objective.max(1.0), "case {case}: {a:?} {b:?}");
             }
             (MilpResult::Infeasible, MilpResult::Infeasible) => {}
             (a, b) => panic!("case {case}: {a:?} vs {b:?}"),

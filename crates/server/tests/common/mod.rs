@@ -31,7 +31,7 @@ pub fn fixture() -> Fixture {
     f
 }
 
-fn network(mode: Mode) -> Arc<Network> {
+pub fn network(mode: Mode) -> Arc<Network> {
     let p = Profile::for_mode(mode);
     let (g, _) = fixture().import(&p).expect("the fixture imports");
     let meta = NetworkMeta {
@@ -76,6 +76,15 @@ pub fn config() -> ServerConfig {
 }
 
 pub fn server_with(config: ServerConfig) -> TestServer {
+    server_full(config, None)
+}
+
+/// A test server whose location plans run over `planning`.
+pub fn server_with_planning(planning: neuvo_server::Planning) -> TestServer {
+    server_full(config(), Some(planning))
+}
+
+fn server_full(config: ServerConfig, planning: Option<neuvo_server::Planning>) -> TestServer {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = Db::open(&dir.path().join("neuvo.db")).expect("database");
     let mut tokens = HashMap::new();
@@ -107,7 +116,10 @@ pub fn server_with(config: ServerConfig) -> TestServer {
         attribution: "© OpenStreetMap contributors".into(),
         description: "a test grid".into(),
     }];
-    let state = AppState::new(db, nets, venues, datasets, config).expect("state");
+    let mut state = AppState::new(db, nets, venues, datasets, config).expect("state");
+    if let Some(p) = planning {
+        state = state.with_planning(p);
+    }
     TestServer { app: neuvo_server::app(state.clone()), state, tokens, _dir: dir }
 }
 
