@@ -156,10 +156,9 @@ fn acknowledged_writes_survive_kill_9() {
     assert!(listed.as_array().map_or(0, Vec::len) >= acked.len());
 }
 
-/// The map page in Debian's Chromium (Playwright): log in, click two points for a route and see it drawn, draw
-/// isochrones; the screenshot is saved under target/ and named in the output.
-#[test]
-fn the_map_page_routes_by_clicking_in_a_browser() {
+/// Runs a browser test script of web/tests/ against a `neuvo serve` over `data` with the map page, logged in as a
+/// new planner; `args` follow the URL and token, the screenshot path comes last. Returns the script's JSON line.
+fn browser_test(data: &Path, script: &str, args: &[&str], screenshot: &str) -> serde_json::Value {
     let web = workspace_root().join("web");
     assert!(
         web.join("node_modules/playwright-core").is_dir() && web.join("node_modules/leaflet").is_dir(),
@@ -172,14 +171,15 @@ fn the_map_page_routes_by_clicking_in_a_browser() {
     );
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("neuvo.db");
-    let token = add_user(dir.path(), &db, "pia", "planner");
-    let s = start(dir.path(), &db, &["--web", web.to_str().expect("utf-8")]);
+    let token = add_user(data, &db, "pia", "planner");
+    let s = start(data, &db, &["--web", web.to_str().expect("utf-8")]);
     let shots = workspace_root().join("target/browser-test");
     std::fs::create_dir_all(&shots).expect("folder");
-    let shot: PathBuf = shots.join("map-route.png");
+    let shot: PathBuf = shots.join(screenshot);
     let o = Command::new("node")
-        .arg(web.join("tests/browser.mjs"))
+        .arg(web.join("tests").join(script))
         .args([&format!("{}/", s.url), &token])
+        .args(args)
         .arg(&shot)
         .env("CHROMIUM", &chromium)
         .output()
@@ -188,42 +188,25 @@ fn the_map_page_routes_by_clicking_in_a_browser() {
     let err = String::from_utf8_lossy(&o.stderr);
     println!("browser test: {out}\nscreenshot: {}", shot.display());
     assert!(o.status.success(), "browser test failed: {err}{out}\nscreenshot: {}", shot.display());
-    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON line");
-    assert!(v["route"].as_str().is_some_and(|r| r.contains("km")), "{v}");
     assert!(std::fs::metadata(&shot).is_ok_and(|m| m.len() > 10_000), "a real screenshot");
+    serde_json::from_str(out.trim()).expect("one JSON line")
+}
+
+/// The map page in Debian's Chromium (Playwright): log in, click two points for a route and see it drawn, draw
+/// isochrones; the screenshot is saved under target/ and named in the output.
+#[test]
+fn the_map_page_routes_by_clicking_in_a_browser() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let v = browser_test(dir.path(), "browser.mjs", &[], "map-route.png");
+    assert!(v["route"].as_str().is_some_and(|r| r.contains("km")), "{v}");
 }
 
 /// The planners' panel in Chromium: log in as a planner, run the central-Helsinki scenario with p = 3 as a job,
 /// and see exactly the summary's chosen sites drawn, with their explanation in a popup.
 #[test]
 fn the_map_page_runs_a_location_plan_in_a_browser() {
-    let web = workspace_root().join("web");
-    assert!(
-        web.join("node_modules/playwright-core").is_dir(),
-        "the map page's packages are missing: run `cargo run -- setup --from ../shared/data` (npm ci in web/)"
-    );
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("neuvo.db");
     // The real data folder: the shipped scenarios, the population grid and the site files are read from it.
-    let data = neuvo_testkit::data_dir();
-    let token = add_user(&data, &db, "pia", "planner");
-    let s = start(&data, &db, &["--web", web.to_str().expect("utf-8")]);
-    let shots = workspace_root().join("target/browser-test");
-    std::fs::create_dir_all(&shots).expect("folder");
-    let shot: PathBuf = shots.join("map-locate.png");
-    let o = Command::new("node")
-        .arg(web.join("tests/locate.mjs"))
-        .args([&format!("{}/", s.url), &token, "helsinki-centre-walk", "3"])
-        .arg(&shot)
-        .env("CHROMIUM", &chromium)
-        .output()
-        .expect("node runs (install Node.js)");
-    let out = String::from_utf8_lossy(&o.stdout);
-    let err = String::from_utf8_lossy(&o.stderr);
-    println!("browser test: {out}\nscreenshot: {}", shot.display());
-    assert!(o.status.success(), "browser test failed: {err}{out}\nscreenshot: {}", shot.display());
-    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON line");
+    let v = browser_test(&neuvo_testkit::data_dir(), "locate.mjs", &["helsinki-centre-walk", "3"], "map-locate.png");
     assert_eq!(v["chosen"].as_array().map(Vec::len), Some(3), "{v}");
     assert_eq!(v["drawn"], 3, "{v}");
     assert!(v["popup"].as_str().is_some_and(|p| p.contains("covered")), "{v}");

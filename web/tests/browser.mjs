@@ -2,7 +2,7 @@
 // saves a screenshot. Run by the Rust test `e2e::browser` against a server it starts:
 //   node web/tests/browser.mjs URL TOKEN SCREENSHOT.png
 // Chromium is Debian's (/usr/bin/chromium, or $CHROMIUM); playwright-core never downloads a browser.
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 const [url, token, shot] = process.argv.slice(2);
 if (!url || !token || !shot) {
@@ -10,12 +10,7 @@ if (!url || !token || !shot) {
   process.exit(2);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const fail = async (page, msg) => {
   await page.screenshot({ path: shot }).catch(() => {});
   console.error('FAIL: ' + msg);

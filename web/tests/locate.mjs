@@ -2,19 +2,14 @@
 // and see the chosen sites on the map with their explanation. Run by the Rust test `e2e::locate_in_browser`:
 //   node web/tests/locate.mjs URL TOKEN SCENARIO P SCREENSHOT.png
 // Prints one JSON line: the chosen ids shown on the map and the summary's.
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 const [url, token, scenario, p, shot] = process.argv.slice(2);
 if (!url || !token || !scenario || !p || !shot) {
   console.error('usage: locate.mjs URL TOKEN SCENARIO P SCREENSHOT.png');
   process.exit(2);
 }
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 const errors = [];
 page.on('pageerror', (e) => errors.push(e.message));

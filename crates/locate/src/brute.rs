@@ -53,16 +53,26 @@ pub fn brute_force(pb: &Problem, params: &Params) -> Result<Solution, Error> {
             let e = evaluate(pb, params, &open);
             let cand = if params.capacitated() {
                 match assign(pb, params, &open)? {
-                    Some((objective, tiebreak, a)) => {
-                        Best { free_open: subset, objective, tiebreak, mean: e.mean_time_s, assignment: Some(a) }
-                    }
+                    Some((objective, tiebreak, a)) => Best {
+                        free_open: subset,
+                        objective,
+                        tiebreak,
+                        mean: e.mean_time_s,
+                        assignment: Some(a),
+                    },
                     None => continue,
                 }
             } else {
                 if !e.violations.is_empty() {
                     continue;
                 }
-                Best { free_open: subset, objective: e.objective, tiebreak: e.tiebreak, mean: e.mean_time_s, assignment: None }
+                Best {
+                    free_open: subset,
+                    objective: e.objective,
+                    tiebreak: e.tiebreak,
+                    mean: e.mean_time_s,
+                    assignment: None,
+                }
             };
             if best.as_ref().is_none_or(|b| better(params, &cand, b)) {
                 best = Some(cand);
@@ -97,7 +107,9 @@ pub fn brute_force(pb: &Problem, params: &Params) -> Result<Solution, Error> {
         }
     }
     Err(Error::Infeasible {
-        explanation: format!("none of the {tried} sets of new sites within the budgets meets the constraints"),
+        explanation: format!(
+            "none of the {tried} sets of new sites within the budgets meets the constraints"
+        ),
     })
 }
 

@@ -133,7 +133,7 @@ pub fn evaluate(pb: &Problem, params: &Params, open: &[usize]) -> Evaluation {
         if covered {
             covered_weight += w;
         }
-        if coverable && !covered && w > 0.0 {
+        if coverable && !covered {
             uncovered_lscp += 1;
         }
         if reachable && w > 0.0 {
@@ -208,7 +208,7 @@ pub fn evaluate(pb: &Problem, params: &Params, open: &[usize]) -> Evaluation {
     }
     match params.model {
         Model::Lscp if params.min_share.is_empty() && uncovered_lscp > 0 => {
-            violations.push(format!("{uncovered_lscp} coverable demand points of positive weight are not covered"));
+            violations.push(format!("{uncovered_lscp} coverable demand points are not covered"));
         }
         Model::PMedian | Model::PCenter if unserved > 0 => {
             violations.push(format!("{unserved} demand points of positive weight reach no open site"));
@@ -286,7 +286,8 @@ pub fn check_assignment(
         let v: f64 = d.values.iter().zip(&rates).map(|(a, b)| a * b).sum();
         let allowed = |j: usize| pb.sites[j].status != SiteStatus::Closed;
         let reachable = (0..m).any(|j| allowed(j) && pb.matrix.time(i, j).is_some());
-        let coverable = (0..m).any(|j| allowed(j) && pb.matrix.time(i, j).is_some_and(|t| t <= params.threshold));
+        let coverable =
+            (0..m).any(|j| allowed(j) && pb.matrix.time(i, j).is_some_and(|t| t <= params.threshold));
         let mut total = 0.0;
         let mut within = 0.0;
         for &(j, f) in row {

@@ -82,8 +82,10 @@ pub fn explain(pb: &Problem, params: &Params, solution: &Solution) -> Result<Vec
     let signed = |after: f64, before: f64| if maximise { after - before } else { before - after };
 
     // Greedy rebuild from the kept sites.
-    let mut current: Vec<usize> = open.iter().copied().filter(|&j| pb.sites[j].status == SiteStatus::Kept).collect();
-    let mut left: Vec<usize> = open.iter().copied().filter(|&j| pb.sites[j].status != SiteStatus::Kept).collect();
+    let mut current: Vec<usize> =
+        open.iter().copied().filter(|&j| pb.sites[j].status == SiteStatus::Kept).collect();
+    let mut left: Vec<usize> =
+        open.iter().copied().filter(|&j| pb.sites[j].status != SiteStatus::Kept).collect();
     let mut gains: Vec<(usize, Option<f64>, usize)> = Vec::new();
     let mut before = value(&mut engine, &current);
     let mut rank = 0;

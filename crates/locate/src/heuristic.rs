@@ -110,12 +110,16 @@ impl<'a> Engine<'a> {
         }
         let params = inst.params;
         let cpos = |g: usize| inst.constrained.iter().position(|&c| c == g).expect("constrained group");
-        let needs =
-            params.min_share.iter().map(|&(g, s)| (cpos(g), s * inst.coverable(g), inst.coverable(g))).collect();
+        let needs = params
+            .min_share
+            .iter()
+            .map(|&(g, s)| (cpos(g), s * inst.coverable(g), inst.coverable(g)))
+            .collect();
         let members = match &params.equity {
             None => Vec::new(),
             Some(Equity::Groups(gs)) => {
-                let gs: Vec<usize> = if gs.is_empty() { (0..inst.pb.groups.len()).collect() } else { gs.clone() };
+                let gs: Vec<usize> =
+                    if gs.is_empty() { (0..inst.pb.groups.len()).collect() } else { gs.clone() };
                 gs.iter()
                     .map(|&g| Member::Group { k: cpos(g), total: inst.coverable(g) })
                     .filter(|m| matches!(m, Member::Group { total, .. } if *total > 0.0))
@@ -240,7 +244,10 @@ impl<'a> Engine<'a> {
         }
         let base = self.cand_pos[k] * self.pts.len();
         let out = out as u32;
-        self.measure(|ip| if self.c1[ip] == out { self.d2[ip] } else { self.d1[ip] }.min(self.col[base + ip]), 0)
+        self.measure(
+            |ip| if self.c1[ip] == out { self.d2[ip] } else { self.d1[ip] }.min(self.col[base + ip]),
+            0,
+        )
     }
 
     fn score_drop(&self, out: usize) -> Score {
@@ -260,12 +267,16 @@ impl<'a> Engine<'a> {
         let th = inst.params.threshold.0;
         let nk = inst.constrained.len();
         let mut groups = vec![0.0; nk];
-        let mut districts = vec![0.0; if matches!(inst.params.equity, Some(Equity::Districts)) {
-            inst.pb.districts.len()
-        } else {
-            0
-        }];
-        let (mut cover_w, mut cost, mut max_t, mut unserved, mut uncovered) = (0.0, 0.0, 0u32, 0usize, 0usize);
+        let mut districts = vec![
+            0.0;
+            if matches!(inst.params.equity, Some(Equity::Districts)) {
+                inst.pb.districts.len()
+            } else {
+                0
+            }
+        ];
+        let (mut cover_w, mut cost, mut max_t, mut unserved, mut uncovered) =
+            (0.0, 0.0, 0u32, 0usize, 0usize);
         for (ip, &i) in self.pts.iter().enumerate() {
             let t = d(ip);
             let w = inst.weight[i];
@@ -282,10 +293,11 @@ impl<'a> Engine<'a> {
                     groups[k] += v[g];
                 }
                 if !districts.is_empty()
-                    && let Some(dd) = inst.pb.demand[i].district {
-                        districts[dd] += w;
-                    }
-            } else if w > 0.0 {
+                    && let Some(dd) = inst.pb.demand[i].district
+                {
+                    districts[dd] += w;
+                }
+            } else {
                 uncovered += 1;
             }
         }
@@ -293,22 +305,31 @@ impl<'a> Engine<'a> {
         let chosen = (self.free_open.len() as i64 + delta) as f64 + inst.required.len() as f64;
         match self.model {
             Model::Mclp => match inst.params.equity {
-                Some(_) => Score { penalty: shortfall, primary: self.worst(&groups, &districts), tiebreak: cover_w },
+                Some(_) => {
+                    Score { penalty: shortfall, primary: self.worst(&groups, &districts), tiebreak: cover_w }
+                }
                 None => Score { penalty: shortfall, primary: cover_w, tiebreak: 0.0 },
             },
             Model::Lscp => {
                 let penalty = if inst.params.min_share.is_empty() { uncovered as f64 } else { shortfall };
                 Score { penalty, primary: chosen, tiebreak: cover_w }
             }
-            Model::PMedian => Score { penalty: unserved as f64 + shortfall, primary: cost / 1000.0, tiebreak: 0.0 },
-            Model::PCenter => {
-                Score { penalty: unserved as f64, primary: f64::from(max_t) / 1000.0, tiebreak: cost / 1000.0 }
+            Model::PMedian => {
+                Score { penalty: unserved as f64 + shortfall, primary: cost / 1000.0, tiebreak: 0.0 }
             }
+            Model::PCenter => Score {
+                penalty: unserved as f64,
+                primary: f64::from(max_t) / 1000.0,
+                tiebreak: cost / 1000.0,
+            },
         }
     }
 
     fn shortfall(&self, groups: &[f64]) -> f64 {
-        self.needs.iter().map(|&(k, need, total)| ((need - groups[k]) / total.max(1e-300)).max(0.0)).sum::<f64>()
+        self.needs
+            .iter()
+            .map(|&(k, need, total)| ((need - groups[k]) / total.max(1e-300)).max(0.0))
+            .sum::<f64>()
     }
 
     fn worst(&self, groups: &[f64], districts: &[f64]) -> f64 {
@@ -520,8 +541,8 @@ pub(crate) fn run(inst: &Instance, seed: u64, deadline: Instant) -> HeurResult {
     HeurResult { free_open, score: e.score(), assignment: e.assignment() }
 }
 
-/// Only the greedy construction (no swaps): for tests of the greedy bound.
-#[cfg(test)]
+/// Only the greedy construction (no swaps): seeds p-median's lazy levels in exact runs, and tests the greedy
+/// bound.
 pub(crate) fn greedy(inst: &Instance) -> HeurResult {
     let mut e = Engine::new(inst);
     e.construct();
@@ -583,7 +604,9 @@ pub(crate) fn greedy_cover(
     while left > 0 && chosen.len() < limit {
         let mut best: Option<(usize, usize)> = None;
         for &k in &inst.free {
-            if chosen.contains(&k) || inst.free_budget[inst.kind[k]].is_some_and(|b| kind_count[inst.kind[k]] >= b) {
+            if chosen.contains(&k)
+                || inst.free_budget[inst.kind[k]].is_some_and(|b| kind_count[inst.kind[k]] >= b)
+            {
                 continue;
             }
             let gain = covers[k].iter().filter(|&&i| uncovered[i]).count();

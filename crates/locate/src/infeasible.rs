@@ -118,15 +118,18 @@ pub(crate) fn explain(inst: &Instance, s: &Settings) -> Error {
                 if params.budgets.is_empty() { "" } else { " within the budgets" },
                 params.p
             )),
-            None => reasons.push("with the budgets, no plan lets every demand point reach an open site".into()),
+            None => {
+                reasons.push("with the budgets, no plan lets every demand point reach an open site".into());
+            }
             Some(_) => {}
         }
     }
     if reasons.is_empty() {
         for &(g, share) in &params.min_share {
             if let Some((covered, coverable)) = best_share(inst, s, g)
-                && covered < share * coverable * (1.0 - 1e-9) {
-                    reasons.push(format!(
+                && covered < share * coverable * (1.0 - 1e-9)
+            {
+                reasons.push(format!(
                         "at most {} of group {}'s coverable people ({covered:.1} of {coverable:.1}) can be covered \
                          within {} with {limit}{}{}; {} was asked",
                         pct(covered / coverable),
@@ -136,10 +139,12 @@ pub(crate) fn explain(inst: &Instance, s: &Settings) -> Error {
                         if params.capacitated() { " within the capacities" } else { "" },
                         pct(share)
                     ));
-                }
+            }
         }
         if reasons.is_empty() && params.min_share.len() > 1 {
-            reasons.push(format!("each minimum share can be met on its own, but not all of them together with {limit}"));
+            reasons.push(format!(
+                "each minimum share can be met on its own, but not all of them together with {limit}"
+            ));
         }
     }
     if reasons.is_empty() && params.model == Model::PMedian && params.capacitated() {
@@ -171,15 +176,10 @@ fn best_share(inst: &Instance, s: &Settings, g: usize) -> Option<(f64, f64)> {
     let ng = inst.pb.groups.len();
     let mut weights = vec![0.0; ng];
     weights[g] = 1.0;
-    let p = if inst.params.model == Model::Lscp { inst.required.len() + inst.free.len() } else { inst.params.p };
-    let params = Params {
-        model: Model::Mclp,
-        p,
-        weights,
-        min_share: Vec::new(),
-        equity: None,
-        ..inst.params.clone()
-    };
+    let p =
+        if inst.params.model == Model::Lscp { inst.required.len() + inst.free.len() } else { inst.params.p };
+    let params =
+        Params { model: Model::Mclp, p, weights, min_share: Vec::new(), equity: None, ..inst.params.clone() };
     let sub = Instance::new(inst.pb, &params);
     match mclp::solve(&sub, s, None).ok()? {
         MilpResult::Plan(plan) => Some((plan.bound.max(plan.objective), sub.coverable(g))),
@@ -204,7 +204,10 @@ fn best_cover(inst: &Instance, s: &Settings) -> Option<f64> {
 
 /// The fewest free sites (budgets kept) with which every relevant point reaches an open site; None if none.
 fn sites_to_reach_all(inst: &Instance, s: &Settings) -> Option<usize> {
-    let cover = Cover::build(inst, &Spec { points: None, radius: u32::MAX, by_district: false, pure_cover: true, site_dominance: true });
+    let cover = Cover::build(
+        inst,
+        &Spec { points: None, radius: u32::MAX, by_district: false, pure_cover: true, site_dominance: true },
+    );
     let mut b = Builder::new();
     let x: Vec<(usize, V)> = cover.sites.iter().map(|&j| (j, b.add(variable().binary(), 0.0))).collect();
     let objective: Expression = x.iter().map(|&(_, v)| v.var).sum();

@@ -4,7 +4,7 @@ use neuvo_model::{Millis, SiteStatus};
 
 use crate::params::{Equity, Model, Params};
 use crate::problem::Problem;
-use crate::solution::{ExclusionReason, Excluded};
+use crate::solution::{Excluded, ExclusionReason};
 use crate::validate::budget_map;
 
 /// An allowed site reachable from a demand point.
@@ -105,9 +105,9 @@ impl<'a> Instance<'a> {
             .iter()
             .enumerate()
             .map(|(k, name)| {
-                budgets.get(name.as_str()).map(|&b| {
-                    b.saturating_sub(required.iter().filter(|&&j| kind[j] == k).count())
-                })
+                budgets
+                    .get(name.as_str())
+                    .map(|&b| b.saturating_sub(required.iter().filter(|&&j| kind[j] == k).count()))
             })
             .collect();
         let new_free = if model == Model::Lscp { 0 } else { params.p.saturating_sub(required.len()) };
@@ -149,7 +149,12 @@ impl<'a> Instance<'a> {
                 included[i] = true;
                 let in_constrained = constrained.iter().any(|&g| pb.demand[i].values[g] > 0.0);
                 let must_assign = model == Model::PMedian && visits[i] > 0.0;
-                relevant[i] = weight[i] > 0.0 || must_assign || (in_constrained && model != Model::PCenter);
+                // LSCP covers every coverable point, whatever its weight (unless minimum shares replace that).
+                let must_cover = model == Model::Lscp && params.min_share.is_empty();
+                relevant[i] = weight[i] > 0.0
+                    || must_assign
+                    || must_cover
+                    || (in_constrained && model != Model::PCenter);
             } else if people {
                 let reason = match nearest {
                     None => ExclusionReason::NoAllowedSiteReachable,

@@ -10,8 +10,8 @@ pub enum Model {
     /// Maximal covering: maximise the weighted demand within the threshold of an open site, with `p` new sites.
     #[default]
     Mclp,
-    /// Location set covering: the fewest new sites that cover every coverable demand point of positive weight
-    /// (or, with `min_share`, that meet the shares); among those, the most covered weight. Ignores `p`.
+    /// Location set covering: the fewest new sites that cover every coverable demand point (or, with
+    /// `min_share`, that meet the shares); among those, the most covered weight. Ignores `p`.
     Lscp,
     /// p-median: minimise Σ weight × travel time to the nearest open site (reported in person-seconds).
     PMedian,

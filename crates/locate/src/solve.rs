@@ -45,15 +45,21 @@ pub fn solve(pb: &Problem, params: &Params) -> Result<Solution, Error> {
         let h = heur.expect("the heuristic ran");
         return Ok(heuristic_solution(&inst, &h, start, Status::Heuristic, None, MethodUsed::Heuristic));
     }
-    let warm = heur.as_ref().map(|h| Warm { free_open: h.free_open.clone(), assignment: h.assignment.clone() });
+    let warm =
+        heur.as_ref().map(|h| Warm { free_open: h.free_open.clone(), assignment: h.assignment.clone() });
     let result = milp_solve(&inst, &settings, warm.as_ref())?;
     let used = if heur.is_some() { MethodUsed::HeuristicThenExact } else { MethodUsed::Exact };
     match result {
         MilpResult::Infeasible => Err(infeasible::explain(&inst, &settings)),
         MilpResult::NoSolution => match &heur {
-            Some(h) if h.score.penalty <= 1e-9 => {
-                Ok(heuristic_solution(&inst, h, start, Status::TimeLimit, None, MethodUsed::HeuristicThenExact))
-            }
+            Some(h) if h.score.penalty <= 1e-9 => Ok(heuristic_solution(
+                &inst,
+                h,
+                start,
+                Status::TimeLimit,
+                None,
+                MethodUsed::HeuristicThenExact,
+            )),
             _ => Err(Error::Solver(format!(
                 "no feasible plan was found within the time limit of {} s",
                 params.time_limit_s
@@ -108,8 +114,13 @@ fn finish(
     }
     // The heuristic's plan may still be better when the MILP stopped early.
     if let Some(h) = heur {
-        let milp_score = heuristic::Score { penalty: 0.0, primary: objective, tiebreak: tiebreak.unwrap_or(0.0) };
-        if !plan.optimal && h.score.penalty <= 1e-9 && !capacitated && h.score.better(&milp_score, params.model) {
+        let milp_score =
+            heuristic::Score { penalty: 0.0, primary: objective, tiebreak: tiebreak.unwrap_or(0.0) };
+        if !plan.optimal
+            && h.score.penalty <= 1e-9
+            && !capacitated
+            && h.score.better(&milp_score, params.model)
+        {
             free_open = h.free_open.clone();
             objective = h.score.primary;
             tiebreak = tiebreak.map(|_| h.score.tiebreak);
@@ -199,7 +210,9 @@ fn fixed_plan(inst: &Instance, s: &Settings, start: Instant) -> Result<Solution,
     if params.capacitated() {
         // The assignment LP decides feasibility and value.
         return match milp_solve(inst, s, None)? {
-            MilpResult::Plan(plan) => finish(inst, Plan { free_open: Vec::new(), ..plan }, None, MethodUsed::Fixed, start),
+            MilpResult::Plan(plan) => {
+                finish(inst, Plan { free_open: Vec::new(), ..plan }, None, MethodUsed::Fixed, start)
+            }
             MilpResult::Infeasible => Err(infeasible::explain(inst, s)),
             MilpResult::NoSolution => Err(Error::Solver("no assignment found within the time limit".into())),
         };

@@ -54,7 +54,8 @@ pub fn tradeoff(pb: &Problem, params: &Params, max_p: usize) -> Result<Tradeoff,
             "use mclp, p_median or p_center",
         )]));
     }
-    let required = pb.sites.iter().filter(|s| s.required && s.status == neuvo_model::SiteStatus::Candidate).count();
+    let required =
+        pb.sites.iter().filter(|s| s.required && s.status == neuvo_model::SiteStatus::Candidate).count();
     let mut rows = Vec::new();
     for p in required..=max_p {
         let start = Instant::now();

@@ -49,7 +49,8 @@ fn data(pb: &Problem, params: &Params, open: &[usize]) -> Option<Data> {
         d.visits[i] = vals.iter().zip(&rates).map(|(a, b)| a * b).sum();
         let allowed = |j: usize| pb.sites[j].status != SiteStatus::Closed;
         let reachable = (0..pb.sites.len()).any(|j| allowed(j) && pb.matrix.time(i, j).is_some());
-        let coverable = (0..pb.sites.len()).any(|j| allowed(j) && pb.matrix.time(i, j).is_some_and(|t| t <= th));
+        let coverable =
+            (0..pb.sites.len()).any(|j| allowed(j) && pb.matrix.time(i, j).is_some_and(|t| t <= th));
         if coverable {
             for (c, v) in d.coverable.iter_mut().zip(vals) {
                 *c += v;
@@ -62,10 +63,11 @@ fn data(pb: &Problem, params: &Params, open: &[usize]) -> Option<Data> {
         let mut any = false;
         for j in (0..pb.sites.len()).filter(|&j| is_open[j]) {
             if let Some(t) = pb.matrix.time(i, j)
-                && (params.model == Model::PMedian || t <= th) {
-                    d.pairs.push((i, j, t.0));
-                    any = true;
-                }
+                && (params.model == Model::PMedian || t <= th)
+            {
+                d.pairs.push((i, j, t.0));
+                any = true;
+            }
         }
         if d.must[i] && !any {
             return None;
@@ -92,13 +94,18 @@ pub(crate) fn assign(pb: &Problem, params: &Params, open: &[usize]) -> Result<As
 }
 
 fn served(a: &Assignment, i: usize, pb: &Problem, params: &Params) -> f64 {
-    a[i].iter().filter(|&&(j, _)| pb.matrix.time(i, j).is_some_and(|t| t <= params.threshold)).map(|e| e.1).sum()
+    a[i].iter()
+        .filter(|&&(j, _)| pb.matrix.time(i, j).is_some_and(|t| t <= params.threshold))
+        .map(|e| e.1)
+        .sum()
 }
 
 fn worst_of(pb: &Problem, params: &Params, d: &Data, a: &Assignment) -> f64 {
     members(pb, params, d)
         .iter()
-        .map(|(coef, total)| (0..pb.demand.len()).map(|i| coef[i] * served(a, i, pb, params)).sum::<f64>() / total)
+        .map(|(coef, total)| {
+            (0..pb.demand.len()).map(|i| coef[i] * served(a, i, pb, params)).sum::<f64>() / total
+        })
         .fold(1.0, f64::min)
 }
 

@@ -55,9 +55,10 @@ impl Cover {
         let mut on = vec![false; self.sites.len()];
         for &j in free_open {
             if let Some(k) = self.stand_in[j]
-                && let Ok(c) = self.sites.binary_search(&k) {
-                    on[c] = true;
-                }
+                && let Ok(c) = self.sites.binary_search(&k)
+            {
+                on[c] = true;
+            }
         }
         on
     }
@@ -120,7 +121,8 @@ impl Cover {
         // Rewrite rows on columns and merge rows that became equal.
         let mut merged: HashMap<(Vec<u32>, Option<usize>), usize> = HashMap::new();
         for row in rows {
-            let cols: Vec<u32> = row.cols.iter().map(|&j| col_of[j as usize]).filter(|&c| c != u32::MAX).collect();
+            let cols: Vec<u32> =
+                row.cols.iter().map(|&j| col_of[j as usize]).filter(|&c| c != u32::MAX).collect();
             debug_assert!(!cols.is_empty(), "a dominated site always leaves its dominator in the row");
             match merged.get(&(cols.clone(), row.district)) {
                 Some(&r) => {

@@ -1,4 +1,4 @@
-//! LSCP: the fewest new sites covering every coverable demand point of positive weight (`Σ_{j covers r} x_j ≥ 1`
+//! LSCP: the fewest new sites covering every coverable demand point (`Σ_{j covers r} x_j ≥ 1`
 //! per merged row, rows containing another row dropped), or, with minimum shares, meeting the shares; then,
 //! with shares, the most covered weight among plans of that size (a second MILP with `Σ x ≤ k*`).
 
@@ -18,7 +18,13 @@ pub(crate) fn solve(inst: &Instance, s: &Settings, warm: Option<&Warm>) -> Resul
     }
     let cover = Cover::build(
         inst,
-        &Spec { points: None, radius: inst.params.threshold.0, by_district: false, pure_cover: true, site_dominance: true },
+        &Spec {
+            points: None,
+            radius: inst.params.threshold.0,
+            by_district: false,
+            pure_cover: true,
+            site_dominance: true,
+        },
     );
     let mut b = Builder::new();
     let on = cover.warm_columns(warm.map_or(&[][..], |w| &w.free_open));

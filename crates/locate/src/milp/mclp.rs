@@ -79,7 +79,8 @@ pub(crate) fn solve(inst: &Instance, s: &Settings, warm: Option<&Warm>) -> Resul
     let served1 = served(&layout, &values);
     let t = worst(&members, &served1);
     let worst_bound = bound;
-    let stage1 = Warm { free_open: chosen(&values, &layout.x), assignment: assignment(inst, &layout, &values) };
+    let stage1 =
+        Warm { free_open: chosen(&values, &layout.x), assignment: assignment(inst, &layout, &values) };
     let (problem, layout2, warm_vec) = build(inst, Aim::Hold(t), limit, Some(&stage1));
     match run(problem, s, Some(&warm_vec), false)? {
         Outcome::Solved { values: v2, objective: o2, optimal: opt2, .. } => {
@@ -175,7 +176,11 @@ fn members_of(inst: &Instance, layout: &Layout) -> Vec<Member> {
             (0..totals.len())
                 .filter(|&d| totals[d] > 0.0)
                 .map(|d| Member {
-                    coef: layout.units.iter().map(|u| if u.district == Some(d) { u.weight } else { 0.0 }).collect(),
+                    coef: layout
+                        .units
+                        .iter()
+                        .map(|u| if u.district == Some(d) { u.weight } else { 0.0 })
+                        .collect(),
                     total: totals[d],
                     fixed: layout.fixed_districts[d],
                 })
@@ -198,7 +203,13 @@ pub(super) fn build(
         let by_district = matches!(inst.params.equity, Some(Equity::Districts));
         let cover = Cover::build(
             inst,
-            &Spec { points: None, radius: inst.params.threshold.0, by_district, pure_cover: false, site_dominance: true },
+            &Spec {
+                points: None,
+                radius: inst.params.threshold.0,
+                by_district,
+                pure_cover: false,
+                site_dominance: true,
+            },
         );
         let on = cover.warm_columns(warm.map_or(&[][..], |w| &w.free_open));
         let x: Vec<(usize, V)> = cover
@@ -217,7 +228,12 @@ pub(super) fn build(
                 e.add_mul(-1.0, x[c as usize].1.var);
             }
             links.push(e.leq(0.0));
-            units.push(Unit { weight: row.weight, groups: row.groups.clone(), district: row.district, terms: vec![y] });
+            units.push(Unit {
+                weight: row.weight,
+                groups: row.groups.clone(),
+                district: row.district,
+                terms: vec![y],
+            });
         }
         Layout {
             x,

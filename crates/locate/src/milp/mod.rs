@@ -77,14 +77,18 @@ pub(crate) fn run_with(
         opt(&mut model, "mip_lp_solver", "ipm")?;
     }
     if let Some(w) = warm {
-        model.try_set_solution(Some(w), None, None, None).map_err(|e| Error::Solver(format!("warm start: {e:?}")))?;
+        model
+            .try_set_solution(Some(w), None, None, None)
+            .map_err(|e| Error::Solver(format!("warm start: {e:?}")))?;
     }
     let solved = model.try_solve().map_err(|e| Error::Solver(format!("HiGHS run failed: {e:?}")))?;
     let status = solved.status();
     let has_solution = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
     let optimal = match status {
         HighsModelStatus::Optimal => true,
-        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => return Ok(Outcome::Infeasible),
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
+            return Ok(Outcome::Infeasible);
+        }
         HighsModelStatus::ReachedTimeLimit
         | HighsModelStatus::ReachedSolutionLimit
         | HighsModelStatus::ReachedInterrupt
@@ -100,11 +104,8 @@ pub(crate) fn run_with(
         return Ok(Outcome::NoSolution);
     }
     let objective = solved.objective_value();
-    let bound = if optimal {
-        objective
-    } else {
-        solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NAN)
-    };
+    let bound =
+        if optimal { objective } else { solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NAN) };
     let values = solved.get_solution().columns().to_vec();
     Ok(Outcome::Solved { values, objective, bound, optimal })
 }
@@ -177,10 +178,11 @@ pub(crate) fn count_and_budgets(
 ) {
     use good_lp::{Expression, SolverModel};
     if let Some(limit) = limit
-        && x.len() > limit {
-            let e: Expression = x.iter().map(|&(_, v)| v.var).sum();
-            problem.add_constraint(e.leq(limit as f64));
-        }
+        && x.len() > limit
+    {
+        let e: Expression = x.iter().map(|&(_, v)| v.var).sum();
+        problem.add_constraint(e.leq(limit as f64));
+    }
     for (k, b) in inst.free_budget.iter().enumerate() {
         let Some(b) = *b else { continue };
         let of_kind: Vec<good_lp::Variable> =

@@ -28,14 +28,21 @@ fn distances(inst: &Instance, free_open: &[usize]) -> Vec<Option<u32>> {
     }
     (0..inst.n)
         .map(|i| {
-            if inst.relevant[i] { inst.reach[i].iter().find(|x| open[x.site as usize]).map(|x| x.time) } else { Some(0) }
+            if inst.relevant[i] {
+                inst.reach[i].iter().find(|x| open[x.site as usize]).map(|x| x.time)
+            } else {
+                Some(0)
+            }
         })
         .collect()
 }
 
 /// The longest of those times over the points in `subset` (None if one is unserved).
 fn radius(d: &[Option<u32>], subset: Option<&[bool]>) -> Option<u32> {
-    d.iter().enumerate().filter(|(i, _)| subset.is_none_or(|s| s[*i])).try_fold(0, |r, (_, t)| t.map(|t| r.max(t)))
+    d.iter()
+        .enumerate()
+        .filter(|(i, _)| subset.is_none_or(|s| s[*i]))
+        .try_fold(0, |r, (_, t)| t.map(|t| r.max(t)))
 }
 
 /// How many violated points join the subset per round.
@@ -51,7 +58,8 @@ fn check(inst: &Instance, s: &Settings, r: u32, subset: &[bool]) -> Result<Check
     if let Some(plan) = greedy_cover(inst, r, inst.new_free, Some(subset)) {
         return Ok(Check::Feasible(plan));
     }
-    let spec = Spec { points: Some(subset), radius: r, by_district: false, pure_cover: true, site_dominance: true };
+    let spec =
+        Spec { points: Some(subset), radius: r, by_district: false, pure_cover: true, site_dominance: true };
     let cover = Cover::build(inst, &spec);
     if cover.uncoverable {
         return Ok(Check::Infeasible);
@@ -108,9 +116,10 @@ pub(crate) fn solve(inst: &Instance, s: &Settings, warm: Option<&Warm>) -> Resul
     let mut best: Option<(Vec<usize>, u32)> = None;
     let consider = |plan: Vec<usize>, best: &mut Option<(Vec<usize>, u32)>| {
         if let Some(r) = radius(&distances(inst, &plan), None)
-            && best.as_ref().is_none_or(|b| r < b.1) {
-                *best = Some((plan, r));
-            }
+            && best.as_ref().is_none_or(|b| r < b.1)
+        {
+            *best = Some((plan, r));
+        }
     };
     if let Some(w) = warm {
         consider(w.free_open.clone(), &mut best);
@@ -173,9 +182,10 @@ pub(crate) fn solve(inst: &Instance, s: &Settings, warm: Option<&Warm>) -> Resul
         lb = lb.max(r);
         let d = distances(inst, &sub_plan);
         if let Some(full) = radius(&d, None)
-            && full < ub {
-                (plan, ub) = (sub_plan.clone(), full);
-            }
+            && full < ub
+        {
+            (plan, ub) = (sub_plan.clone(), full);
+        }
         if ub <= lb {
             optimal = true;
             break;

@@ -5,7 +5,7 @@ use neuvo_model::{Millis, SiteStatus, SplitMix64};
 
 use super::random::{problem, variant};
 use super::validation::small;
-use crate::{Evaluation, Model, Params, Problem, explain, evaluate, solve};
+use crate::{Evaluation, Model, Params, Problem, evaluate, explain, solve};
 
 fn value(model: Model, e: &Evaluation) -> Option<f64> {
     let v = match model {
@@ -60,7 +60,10 @@ fn check(pb: &Problem, params: &Params) {
         }
         match (&e.runner_up, best) {
             (Some(r), Some(b)) => {
-                assert!(close(r.objective, b) || (r.objective.is_infinite() && b.is_infinite()), "{r:?} vs {b}");
+                assert!(
+                    close(r.objective, b) || (r.objective.is_infinite() && b.is_infinite()),
+                    "{r:?} vs {b}"
+                );
                 let mut s = rest.clone();
                 s.push(r.site);
                 let v = value(model, &evaluate(pb, params, &s)).unwrap_or(f64::INFINITY);
@@ -73,7 +76,8 @@ fn check(pb: &Problem, params: &Params) {
     ranks.sort_unstable();
     assert_eq!(ranks, (1..=ranks.len()).collect::<Vec<_>>());
     // Greedy gains add up to the plan's value over the kept sites'.
-    let kept: Vec<usize> = sol.open.iter().copied().filter(|&j| pb.sites[j].status == SiteStatus::Kept).collect();
+    let kept: Vec<usize> =
+        sol.open.iter().copied().filter(|&j| pb.sites[j].status == SiteStatus::Kept).collect();
     let gains: Option<f64> = ex.iter().filter(|e| e.greedy_rank.is_some()).map(|e| e.marginal_gain).sum();
     if let (Some(g), Some(f), Some(k)) = (gains, full, val(&kept)) {
         assert!(close(g, if max { f - k } else { k - f }), "gains {g}, plan {f}, kept {k}");

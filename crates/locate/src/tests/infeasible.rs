@@ -66,9 +66,13 @@ fn budgets_smaller_than_p() {
 #[test]
 fn a_minimum_share_beyond_p_sites_even_without_overlap() {
     // age75: 20 people near a only, 30 near b and c; one site reaches at most 30 of 50.
-    let params = Params { p: 1, threshold: Millis(10 * 60_000), min_share: vec![(1, 0.9)], ..Params::default() };
+    let params =
+        Params { p: 1, threshold: Millis(10 * 60_000), min_share: vec![(1, 0.9)], ..Params::default() };
     let e = explanation(&small(), &params);
-    assert!(e.starts_with("at most 60.0 % of group age75's coverable people can be covered within 10.0 min"), "{e}");
+    assert!(
+        e.starts_with("at most 60.0 % of group age75's coverable people can be covered within 10.0 min"),
+        "{e}"
+    );
     assert!(e.ends_with("90.0 % was asked"), "{e}");
 }
 
@@ -77,11 +81,9 @@ fn a_minimum_share_that_overlap_makes_unreachable() {
     // Sites 0, 1, 2 cover two of points 0–2 each; site 3 covers point 3. Two sites reach 30 of the 40 people,
     // although any two of them cover 40 when counted separately.
     let (y, n) = (Some(5), Some(20));
-    let pb = grid(
-        &[&[y, n, y, n], &[y, y, n, n], &[n, y, y, n], &[n, n, n, y]],
-        &[10.0, 10.0, 10.0, 10.0],
-    );
-    let params = Params { p: 2, threshold: Millis(10 * 60_000), min_share: vec![(0, 0.8)], ..Params::default() };
+    let pb = grid(&[&[y, n, y, n], &[y, y, n, n], &[n, y, y, n], &[n, n, n, y]], &[10.0, 10.0, 10.0, 10.0]);
+    let params =
+        Params { p: 2, threshold: Millis(10 * 60_000), min_share: vec![(0, 0.8)], ..Params::default() };
     let e = explanation(&pb, &params);
     assert!(e.starts_with("at most 75.0 % of group age75's coverable people (30.0 of 40.0)"), "{e}");
     assert!(e.ends_with("with p = 2 new sites; 80.0 % was asked"), "{e}");
@@ -93,7 +95,8 @@ fn capacity_below_demand() {
     for s in &mut pb.sites {
         s.capacity = Some(100.0);
     }
-    let params = Params { model: Model::PMedian, p: 1, visits_per_person: Some(vec![1.0, 0.0]), ..Params::default() };
+    let params =
+        Params { model: Model::PMedian, p: 1, visits_per_person: Some(vec![1.0, 0.0]), ..Params::default() };
     let e = explanation(&pb, &params);
     assert_eq!(
         e,
@@ -104,7 +107,10 @@ fn capacity_below_demand() {
 
 #[test]
 fn p_median_points_that_no_p_sites_reach() {
-    let pb = grid(&[&[Some(5), None, None], &[None, Some(5), None], &[Some(9), Some(9), Some(1)]], &[1.0, 1.0, 1.0]);
+    let pb = grid(
+        &[&[Some(5), None, None], &[None, Some(5), None], &[Some(9), Some(9), Some(1)]],
+        &[1.0, 1.0, 1.0],
+    );
     for model in [Model::PMedian, Model::PCenter] {
         let e = explanation(&pb, &Params { model, p: 1, ..Params::default() });
         assert_eq!(e, "every demand point must reach an open site, which needs at least 2 new sites; p = 1");
@@ -132,7 +138,10 @@ fn kept_sites_alone_that_break_a_constraint() {
     let mut pb = grid(&[&[Some(5), None], &[None, Some(5)]], &[1.0, 1.0]);
     pb.sites[0].status = SiteStatus::Kept;
     let e = explanation(&pb, &Params { model: Model::PMedian, p: 0, ..Params::default() });
-    assert!(e.starts_with("with no site left to choose (p = 0, 1 candidates), the kept and required sites alone"), "{e}");
+    assert!(
+        e.starts_with("with no site left to choose (p = 0, 1 candidates), the kept and required sites alone"),
+        "{e}"
+    );
     assert!(e.contains("1 demand points of positive weight reach no open site"), "{e}");
 }
 
@@ -148,10 +157,7 @@ fn the_heuristic_reports_what_it_cannot_meet() {
     // The precheck speaks first, whatever the method.
     assert!(matches!(solve(&small(), &params), Err(Error::Infeasible { .. })));
     let (y, n) = (Some(5), Some(20));
-    let pb = grid(
-        &[&[y, n, y, n], &[y, y, n, n], &[n, y, y, n], &[n, n, n, y]],
-        &[10.0, 10.0, 10.0, 10.0],
-    );
+    let pb = grid(&[&[y, n, y, n], &[y, y, n, n], &[n, y, y, n], &[n, n, n, y]], &[10.0, 10.0, 10.0, 10.0]);
     let params = Params { p: 2, min_share: vec![(0, 0.8)], ..params };
     let s = solve(&pb, &params).unwrap();
     assert_eq!(s.unmet, vec!["group age75 share 0.7500 is below its minimum 0.8".to_string()]);

@@ -2,10 +2,9 @@
 //! tradeoff, determinism, time limits.
 
 mod explain;
-mod random;
-mod scratch;
 mod infeasible;
 mod oracle;
+mod random;
 mod solve;
 mod tradeoff;
 mod validation;

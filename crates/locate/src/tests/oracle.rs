@@ -8,7 +8,9 @@ use neuvo_model::{Millis, SiteStatus, SplitMix64};
 use super::random::{VARIANTS, problem, show, variant};
 use crate::heuristic::greedy;
 use crate::instance::Instance;
-use crate::{Error, Method, Model, Params, Problem, Solution, brute_force, check_assignment, evaluate, solve};
+use crate::{
+    Error, Method, Model, Params, Problem, Solution, brute_force, check_assignment, evaluate, solve,
+};
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
@@ -34,7 +36,9 @@ fn check(pb: &Problem, params: &Params, case: usize) -> bool {
     // Printed before solving, so that a panic inside a solver still names the instance (the harness shows
     // captured output only for failing tests).
     println!("case {case}:\n{}", show(pb, params));
-    let fail = |what: String| -> ! { panic!("case {case}, {}: {what}\n{}", params.model.as_str(), show(pb, params)) };
+    let fail = |what: String| -> ! {
+        panic!("case {case}, {}: {what}\n{}", params.model.as_str(), show(pb, params))
+    };
     let brute = brute_force(pb, params);
     let exact = solve(pb, &Params { method: Method::Exact, ..params.clone() });
     let auto = solve(pb, &Params { method: Method::Auto, ..params.clone() });
@@ -43,9 +47,10 @@ fn check(pb: &Problem, params: &Params, case: usize) -> bool {
         (Ok(b), Ok(_), Ok(_)) => b,
         (Err(Error::Infeasible { .. }), Err(Error::Infeasible { .. }), Err(Error::Infeasible { .. })) => {
             if let Ok(h) = &heur
-                && h.unmet.is_empty() {
-                    fail(format!("the heuristic met every constraint of an infeasible problem: {h:?}"));
-                }
+                && h.unmet.is_empty()
+            {
+                fail(format!("the heuristic met every constraint of an infeasible problem: {h:?}"));
+            }
             return false;
         }
         _ => fail(format!("brute {brute:?}\nexact {exact:?}\nauto {auto:?}")),
@@ -55,13 +60,17 @@ fn check(pb: &Problem, params: &Params, case: usize) -> bool {
             fail(format!("{name} objective {} but brute force {}\n{s:?}\n{b:?}", s.objective, b.objective));
         }
         if let (Some(t), Some(bt)) = (s.tiebreak, b.tiebreak)
-            && !close(t, bt) {
-                fail(format!("{name} tiebreak {t} but brute force {bt}\n{s:?}\n{b:?}"));
-            }
+            && !close(t, bt)
+        {
+            fail(format!("{name} tiebreak {t} but brute force {bt}\n{s:?}\n{b:?}"));
+        }
         match referee(pb, params, s) {
             Ok((o, t)) => {
                 if !close(o, s.objective) || t.zip(s.tiebreak).is_some_and(|(a, b)| !close(a, b)) {
-                    fail(format!("{name} reports {} / {:?}, the referee {o} / {t:?}", s.objective, s.tiebreak));
+                    fail(format!(
+                        "{name} reports {} / {:?}, the referee {o} / {t:?}",
+                        s.objective, s.tiebreak
+                    ));
                 }
             }
             Err(e) => fail(format!("{name}: {e}\n{s:?}")),
@@ -137,7 +146,10 @@ fn run_cases(model: Model, cases: usize, seed: u64) -> Vec<(usize, usize)> {
 fn assert_exercised(counts: &[(usize, usize)], variants: &[usize]) {
     for &v in variants {
         let (ok, infeasible) = counts[v];
-        assert!(ok >= 5 && ok >= infeasible, "variant {v}: {ok} feasible, {infeasible} infeasible: {counts:?}");
+        assert!(
+            ok >= 5 && ok >= infeasible,
+            "variant {v}: {ok} feasible, {infeasible} infeasible: {counts:?}"
+        );
     }
 }
 

@@ -24,7 +24,10 @@ pub(super) fn problem(rng: &mut SplitMix64, n: usize, m: usize) -> Problem {
         .map(|_| {
             let total = rng.below(100) as f64;
             let old = (total * rng.unit_f64()).round();
-            DemandPoint { values: vec![total, old], district: (rng.below(4) < 3).then(|| rng.below(3) as usize) }
+            DemandPoint {
+                values: vec![total, old],
+                district: (rng.below(4) < 3).then(|| rng.below(3) as usize),
+            }
         })
         .collect();
     let sites = (0..m)
@@ -78,13 +81,13 @@ pub(super) fn variant(rng: &mut SplitMix64, pb: &mut Problem, params: &mut Param
             params.min_share = vec![(1, [0.5, 0.8, 0.95][rng.below(3) as usize])];
         }
         5 if model == Model::Mclp => {
-            params.equity =
-                Some(if rng.below(2) == 0 { Equity::Groups(vec![]) } else { Equity::Districts });
+            params.equity = Some(if rng.below(2) == 0 { Equity::Groups(vec![]) } else { Equity::Districts });
         }
         6 if matches!(model, Model::Mclp | Model::PMedian) => {
             // p-median must serve everyone: lower rates keep most instances feasible.
             let scale = if model == Model::PMedian { 0.2 } else { 1.0 };
-            params.visits_per_person = Some(vec![scale * (0.5 + rng.unit_f64()), scale * (1.0 + rng.unit_f64())]);
+            params.visits_per_person =
+                Some(vec![scale * (0.5 + rng.unit_f64()), scale * (1.0 + rng.unit_f64())]);
         }
         7 => {
             mark(pb, rng, SiteStatus::Kept);
@@ -117,7 +120,11 @@ pub(super) fn show(pb: &Problem, params: &Params) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "params: {params:?}");
     for (j, site) in pb.sites.iter().enumerate() {
-        let _ = writeln!(s, "site {j}: {:?} {} required={} cap={:?}", site.status, site.kind, site.required, site.capacity);
+        let _ = writeln!(
+            s,
+            "site {j}: {:?} {} required={} cap={:?}",
+            site.status, site.kind, site.required, site.capacity
+        );
     }
     for (i, d) in pb.demand.iter().enumerate() {
         let times: Vec<String> = (0..pb.sites.len())

@@ -9,7 +9,7 @@ use super::validation::small;
 use crate::instance::Instance;
 use crate::milp::{MilpResult, Settings, pmedian};
 use crate::{
-    DemandPoint, ExclusionReason, Excluded, Method, MethodUsed, Model, Params, Problem, SiteOption, Status,
+    DemandPoint, Excluded, ExclusionReason, Method, MethodUsed, Model, Params, Problem, SiteOption, Status,
     evaluate, solve,
 };
 
@@ -25,7 +25,9 @@ fn uniform(seed: u64, n: usize, m: usize) -> Problem {
     Problem {
         matrix,
         groups: vec!["total".into()],
-        demand: (0..n).map(|_| DemandPoint { values: vec![1.0 + rng.below(50) as f64], district: None }).collect(),
+        demand: (0..n)
+            .map(|_| DemandPoint { values: vec![1.0 + rng.below(50) as f64], district: None })
+            .collect(),
         districts: vec![],
         sites: (0..m)
             .map(|j| SiteOption {
@@ -44,7 +46,8 @@ fn same_seed_same_plan() {
     let pb = uniform(3, 80, 20);
     for model in [Model::Mclp, Model::PMedian, Model::PCenter, Model::Lscp] {
         for method in [Method::Heuristic, Method::Auto] {
-            let params = Params { model, method, p: 4, seed: 9, threshold: Millis(8 * 60_000), ..Params::default() };
+            let params =
+                Params { model, method, p: 4, seed: 9, threshold: Millis(8 * 60_000), ..Params::default() };
             let a = solve(&pb, &params).unwrap();
             let b = solve(&pb, &params).unwrap();
             assert_eq!((a.open.clone(), a.objective), (b.open.clone(), b.objective), "{model:?} {method:?}");
@@ -85,7 +88,10 @@ fn unreachable_points_are_excluded_and_reported() {
     let mclp = solve(&pb, &Params::default()).unwrap();
     assert_eq!(
         mclp.excluded,
-        vec![Excluded { point: 2, reason: ExclusionReason::NoAllowedSiteWithinThreshold { nearest: Millis(2_400_000) } }]
+        vec![Excluded {
+            point: 2,
+            reason: ExclusionReason::NoAllowedSiteWithinThreshold { nearest: Millis(2_400_000) }
+        }]
     );
     // Closing c leaves the point with nothing reachable; p-median then leaves it out, too.
     pb.sites[2].status = SiteStatus::Closed;
@@ -117,10 +123,14 @@ fn the_radius_formulation_agrees_with_the_assignment_formulation() {
         let params = Params { model: Model::PMedian, p: 1 + case % 4, mip_rel_gap: 0.0, ..Params::default() };
         let inst = Instance::new(&pb, &params);
         let s = Settings { deadline: Instant::now() + Duration::from_secs(30), mip_rel_gap: 0.0, seed: 0 };
-        let (a, b) = (pmedian::solve(&inst, &s, None).unwrap(), pmedian::assignment(&inst, &s, None, false).unwrap());
+        let (a, b) =
+            (pmedian::solve(&inst, &s, None).unwrap(), pmedian::assignment(&inst, &s, None, false).unwrap());
         match (a, b) {
             (MilpResult::Plan(a), MilpResult::Plan(b)) => {
-                assert!((a.objective - b.objective).abs() < 1e-6 * a.objective.max(1.0), "case {case}: {a:?} {b:?}");
+                assert!(
+                    (a.objective - b.objective).abs() < 1e-6 * a.objective.max(1.0),
+                    "case {case}: {a:?} {b:?}"
+                );
             }
             (MilpResult::Infeasible, MilpResult::Infeasible) => {}
             (a, b) => panic!("case {case}: {a:?} vs {b:?}"),

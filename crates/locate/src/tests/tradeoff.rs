@@ -12,7 +12,8 @@ fn objectives_are_monotone_in_p() {
     for _ in 0..10 {
         let pb = problem(&mut rng, 12, 8);
         for model in [Model::Mclp, Model::PMedian, Model::PCenter] {
-            let params = Params { model, threshold: Millis(10 * 60_000), mip_rel_gap: 0.0, ..Params::default() };
+            let params =
+                Params { model, threshold: Millis(10 * 60_000), mip_rel_gap: 0.0, ..Params::default() };
             let t = tradeoff(&pb, &params, 5).unwrap();
             assert_eq!(t.rows.iter().map(|r| r.p).collect::<Vec<_>>(), vec![0, 1, 2, 3, 4, 5]);
             let obj: Vec<f64> = t.rows.iter().filter_map(|r| r.objective).collect();
@@ -47,7 +48,10 @@ fn rows_start_at_the_number_of_required_sites() {
 
 #[test]
 fn lscp_has_no_tradeoff() {
-    assert!(matches!(tradeoff(&small(), &Params { model: Model::Lscp, ..Params::default() }, 2), Err(Error::Invalid(_))));
+    assert!(matches!(
+        tradeoff(&small(), &Params { model: Model::Lscp, ..Params::default() }, 2),
+        Err(Error::Invalid(_))
+    ));
 }
 
 #[test]

@@ -3,7 +3,8 @@
 use neuvo_model::{Centimeters, Millis, SiteStatus, TravelMatrix};
 
 use crate::{
-    DemandPoint, Equity, Error, IssueCode, Model, Params, Problem, SiteOption, brute_force, explain, solve, tradeoff,
+    DemandPoint, Equity, Error, IssueCode, Model, Params, Problem, SiteOption, brute_force, explain, solve,
+    tradeoff,
 };
 
 /// Two points, three candidate sites (two libraries, one mall), everything reachable in 5–20 minutes.
@@ -98,7 +99,11 @@ fn each_issue_has_its_code() {
         IssueCode::DuplicateBudget,
     );
     expect(&pb, &Params { visits_per_person: Some(vec![1.0]), ..ok.clone() }, IssueCode::VisitsLength);
-    expect(&pb, &Params { visits_per_person: Some(vec![1.0, f64::NAN]), ..ok.clone() }, IssueCode::InvalidNumber);
+    expect(
+        &pb,
+        &Params { visits_per_person: Some(vec![1.0, f64::NAN]), ..ok.clone() },
+        IssueCode::InvalidNumber,
+    );
     expect(&pb, &Params { time_limit_s: 0.0, ..ok.clone() }, IssueCode::TimeLimitNotPositive);
     expect(&pb, &Params { mip_rel_gap: -0.1, ..ok.clone() }, IssueCode::MipGapRange);
     expect(
@@ -124,7 +129,11 @@ fn each_issue_has_its_code() {
 
     let mut pb = small();
     pb.sites[2].capacity = None;
-    expect(&pb, &Params { visits_per_person: Some(vec![1.0, 1.0]), ..ok.clone() }, IssueCode::CapacityMissing);
+    expect(
+        &pb,
+        &Params { visits_per_person: Some(vec![1.0, 1.0]), ..ok.clone() },
+        IssueCode::CapacityMissing,
+    );
     // A closed site needs no capacity.
     pb.sites[2].status = SiteStatus::Closed;
     assert!(solve(&pb, &Params { visits_per_person: Some(vec![0.1, 0.1]), ..ok.clone() }).is_ok());
@@ -202,7 +211,10 @@ fn brute_force_refuses_large_instances() {
         matrix.set(0, j, Millis(60_000), Centimeters(0));
     }
     pb.matrix = matrix;
-    assert_eq!(brute_force(&pb, &Params::default()).unwrap_err().codes(), vec![IssueCode::TooLargeForBruteForce]);
+    assert_eq!(
+        brute_force(&pb, &Params::default()).unwrap_err().codes(),
+        vec![IssueCode::TooLargeForBruteForce]
+    );
 }
 
 #[test]
