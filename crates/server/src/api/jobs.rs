@@ -77,8 +77,13 @@ pub(crate) async fn submit_matrix(
             }
         }),
     )?;
+    Ok(accepted(status))
+}
+
+/// The answer to a submitted job: 202 with the job, and its address in `Location`.
+pub(crate) fn accepted(status: JobStatus) -> impl IntoResponse {
     let location = format!("/api/v1/jobs/{}", status.id);
-    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(status)))
+    (StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(status))
 }
 
 /// Query of the job list.

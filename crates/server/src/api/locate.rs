@@ -2,7 +2,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use neuvo_planner::{Overrides, PlanError, RunOptions, Scenario, ScenarioError, run_locate};
 use serde::{Deserialize, Serialize};
@@ -158,6 +157,5 @@ pub(crate) async fn submit(
             }
         }),
     )?;
-    let location = format!("/api/v1/jobs/{}", status.id);
-    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(status)))
+    Ok(super::jobs::accepted(status))
 }
