@@ -31,6 +31,7 @@ function explanationHtml(p, group) {
     if (e.loss_if_dropped != null) html += `loss if dropped: ${fmt(e.loss_if_dropped, 1)}<br>`;
     if (e.runner_up) html += `runner-up: ${esc(e.runner_up.name)} (objective ${fmt(e.runner_up.objective, 1)})`;
   }
+  if (p.capacity != null) html += `<br>visits per period: ${fmt(p.visits, 1)} of ${fmt(p.capacity, 1)} it can serve`;
   if (p.hours && !p.hours.error) {
     const days = ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'].map((d) => `${d} ${esc(p.hours[d])}`).join('; ');
     html += `<br><small>open ${days} (${fmt(p.hours.weekly_hours, 1)} h a week)</small>`;

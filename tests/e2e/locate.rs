@@ -344,3 +344,73 @@ fn bad_scenarios_get_clear_errors() {
     let e = fails(&write_scenario(d, base, |t| t.replace("minutes = 10", "minutes = 10\nminutse = 3")), &[]);
     assert!(e.contains("minutse"), "{e}");
 }
+
+/// The worst share of weighted people covered among a summary's districts.
+fn worst_district_share(s: &Value, group: &str) -> f64 {
+    s["districts"]
+        .as_array()
+        .expect("districts")
+        .iter()
+        .filter_map(|d| d["groups"].as_array().expect("groups").iter().find(|g| g["group"] == group))
+        .filter(|g| g["people"].as_f64() > Some(0.0))
+        .map(|g| g["share"].as_f64().expect("share"))
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Equity over districts raises the worst-covered district of Espoo at least to where the plain plan leaves it,
+/// and never beats the plain plan's total coverage (which is the most any three sites reach).
+#[test]
+fn equity_over_districts_lifts_the_worst_district() {
+    let dir = tempfile::tempdir().expect("temp");
+    let sc = write_scenario(dir.path(), "espoo-75plus-walk", |t| {
+        t.replace("budget = { mall = 2 }", "budget = { mall = 2 }\nequity = \"districts\"")
+    });
+    let fair = locate_file(&sc, &["--no-tradeoff"]);
+    let plain = shipped("espoo-75plus-walk");
+    let (f, p) = (&fair.summary, &plain.summary);
+    assert!(
+        worst_district_share(f, "age75") >= worst_district_share(p, "age75") - 1e-9,
+        "worst district: {} with equity, {} without",
+        worst_district_share(f, "age75"),
+        worst_district_share(p, "age75")
+    );
+    let covered = |s: &Value| s["covered_share"]["age75"].as_f64().expect("share");
+    assert!(covered(f) <= covered(p) + 1e-9, "equity cannot cover more people than the plain optimum");
+    assert_eq!(ids(&f["chosen"]).len(), 3);
+}
+
+/// With capacities (advisor-hours per site against expected visits) a plan covers at most what the uncapacitated
+/// plan covers, and every open site serves no more visits than its hours allow.
+#[test]
+fn capacities_limit_what_each_site_serves() {
+    let dir = tempfile::tempdir().expect("temp");
+    let sc = write_scenario(dir.path(), "espoo-75plus-car", |t| {
+        t.replace(
+            "budget = { mall = 2 }",
+            "budget = { mall = 2 }\ncapacity = { visits_per_person = { age75 = 0.05 }, \
+             advisor_hours = { default = 8, service_point = 40 }, visits_per_advisor_hour = 3 }",
+        )
+    });
+    let cap = locate_file(&sc, &["--no-tradeoff"]);
+    let free = shipped("espoo-75plus-car");
+    let obj = |r: &Run| r.summary["objective"].as_f64().expect("objective");
+    assert!(obj(&cap) <= obj(free) + 1e-6, "capacities cannot add coverage: {} vs {}", obj(&cap), obj(free));
+    // 3 kept service points × 40 h + 3 pop-ups × 8 h, at 3 visits an hour and 0.05 visits per person: at most
+    // 432 visits, so at most 8 640 people aged 75+ can be served.
+    assert!(obj(&cap) <= 432.0 / 0.05 + 1e-6, "{}", obj(&cap));
+    assert!(obj(&cap) > 0.0);
+    let mut served = 0.0;
+    for site in cap.summary["sites"].as_array().expect("sites") {
+        let visits = site["visits"].as_f64().expect("visits per site in a capacitated run");
+        let capacity = site["capacity"].as_f64().expect("capacity");
+        assert!(visits <= capacity + 0.01, "{} serves {visits} visits, can {capacity}", site["id"]);
+        assert!(site["open"] == true || visits == 0.0, "a closed site serves nobody: {site}");
+        served += visits;
+    }
+    // Every covered person aged 75+ is served: the visits add up to the objective's people at 0.05 each.
+    assert!(
+        (served - 0.05 * obj(&cap)).abs() <= 0.01 * 20.0 + 1e-6,
+        "{served} visits for {} people",
+        obj(&cap)
+    );
+}

@@ -206,7 +206,12 @@ fn the_map_page_routes_by_clicking_in_a_browser() {
 #[test]
 fn the_map_page_runs_a_location_plan_in_a_browser() {
     // The real data folder: the shipped scenarios, the population grid and the site files are read from it.
-    let v = browser_test(&neuvo_testkit::data_dir(), "locate.mjs", &["helsinki-centre-walk", "3"], "map-locate.png");
+    let v = browser_test(
+        &neuvo_testkit::data_dir(),
+        "locate.mjs",
+        &["helsinki-centre-walk", "3"],
+        "map-locate.png",
+    );
     assert_eq!(v["chosen"].as_array().map(Vec::len), Some(3), "{v}");
     assert_eq!(v["drawn"], 3, "{v}");
     assert!(v["popup"].as_str().is_some_and(|p| p.contains("covered")), "{v}");

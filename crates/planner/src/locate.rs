@@ -112,6 +112,12 @@ pub struct SiteReport {
     /// Why it cannot take part (too far from the network).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unreachable: Option<String>,
+    /// Visits per period it can serve (capacitated runs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<f64>,
+    /// Expected visits per period the plan sends to it (capacitated runs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visits: Option<f64>,
 }
 
 /// One row of the trade-off table.
@@ -466,6 +472,18 @@ pub fn run_locate(
             }
         })
         .collect();
+    // Expected visits each site serves under the plan's assignment (capacitated runs only).
+    let visits: Option<Vec<f64>> =
+        solution.assignment.as_ref().zip(params.visits_per_person.as_ref()).map(|(a, rates)| {
+            let mut v = vec![0.0; sites.len()];
+            for (i, shares) in a.iter().enumerate() {
+                let expected: f64 = problem.demand[i].values.iter().zip(rates).map(|(x, r)| x * r).sum();
+                for &(j, f) in shares {
+                    v[j] += f * expected;
+                }
+            }
+            v
+        });
     let site_reports: Vec<SiteReport> = sites
         .iter()
         .enumerate()
@@ -485,6 +503,8 @@ pub fn run_locate(
             unreachable: reach.sites_off_network.iter().find(|&&(k, _)| k == j).map(|&(_, d)| {
                 format!("{d:.0} m from the nearest street this mode may use: cannot take part")
             }),
+            capacity: params.visits_per_person.as_ref().and(problem.sites[j].capacity),
+            visits: visits.as_ref().map(|v| round(v[j], 2)),
         })
         .collect();
 
@@ -809,6 +829,7 @@ fn sites_geojson(sites: &[Site], summary: &LocateSummary) -> Value {
                     "open": r.open, "required": r.required, "source": s.source,
                     "opening_hours": s.opening_hours, "hours": hours_json(s.opening_hours.as_deref()),
                     "explanation": r.explanation, "unreachable": r.unreachable,
+                    "capacity": r.capacity, "visits": r.visits,
                 },
             })
         })

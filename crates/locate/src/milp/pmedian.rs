@@ -148,7 +148,7 @@ pub(crate) fn solve(inst: &Instance, s: &Settings, warm: Option<&Warm>) -> Resul
     loop {
         let (problem, x, z, constant, warm_vec) =
             build(inst, &chains, &depths, best.as_ref().map(|b| &b.0[..]));
-        let out = run_with(problem, s, best.as_ref().map(|_| warm_vec.as_slice()), false, true)?;
+        let out = run_with(problem, s, best.as_ref().map(|_| warm_vec.as_slice()), false, std::env::var("LOCSIMPLEX").is_err())?;
         let (values, bound, optimal) = match out {
             Outcome::Solved { values, bound, optimal, .. } => (values, bound, optimal),
             Outcome::Infeasible => return Ok(MilpResult::Infeasible),
