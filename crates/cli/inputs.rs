@@ -137,20 +137,20 @@ impl FileInputs {
     }
 }
 
-fn input_error(e: anyhow::Error) -> InputError {
+fn input_error(e: &anyhow::Error) -> InputError {
     InputError(format!("{e:#}"))
 }
 
 impl Inputs for FileInputs {
     fn network(&self, spec: &NetworkSpec, _progress: &dyn Progress) -> Result<Arc<Network>, InputError> {
-        self.load_network(spec).map_err(input_error)
+        self.load_network(spec).map_err(|e| input_error(&e))
     }
 
     fn demand(&self, spec: &DemandSpec) -> Result<LoadedDemand, InputError> {
-        self.load_demand(spec).map_err(input_error)
+        self.load_demand(spec).map_err(|e| input_error(&e))
     }
 
     fn sites(&self, spec: &SitesSpec, network: &NetworkSpec) -> Result<Vec<Site>, InputError> {
-        self.load_sites(spec, network).map_err(input_error)
+        self.load_sites(spec, network).map_err(|e| input_error(&e))
     }
 }

@@ -15,7 +15,7 @@ pub(crate) struct LocateArgs {
     /// The scenario file (TOML; see data/scenarios/). Data paths in it are relative to the data folder.
     #[arg(long)]
     pub(crate) scenario: PathBuf,
-    /// Folder for sites.geojson, cells.geojson and summary.json [default: DATA_DIR/cache/locate/<scenario>].
+    /// Folder for sites.geojson, cells.geojson and summary.json [default: DATA_DIR/cache/locate/NAME, NAME being the scenario's name].
     #[arg(long)]
     pub(crate) out: Option<PathBuf>,
     /// Print the summary as one JSON object instead of a table.

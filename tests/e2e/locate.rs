@@ -64,7 +64,7 @@ fn locate_file(sc: &Path, extra: &[&str]) -> Run {
 fn shipped(name: &'static str) -> &'static Run {
     static RUNS: OnceLock<Mutex<BTreeMap<&'static str, &'static Run>>> = OnceLock::new();
     let mut m = RUNS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
-    *m.entry(name).or_insert_with(|| Box::leak(Box::new(locate(name, &[]))))
+    m.entry(name).or_insert_with(|| Box::leak(Box::new(locate(name, &[]))))
 }
 
 fn ids(v: &Value) -> BTreeSet<String> {

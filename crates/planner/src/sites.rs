@@ -104,7 +104,7 @@ pub fn read_sites_csv(r: impl Read, origin: &str) -> Result<Vec<Site>, SiteFileE
 pub fn sites_from_venues(venues: &[Venue], kinds: &[String], source: &str) -> Vec<Site> {
     venues
         .iter()
-        .filter(|v| kinds.is_empty() || kinds.iter().any(|k| *k == v.kind.0))
+        .filter(|v| kinds.is_empty() || kinds.contains(&v.kind.0))
         .map(|v| {
             let id = v.osm.map_or_else(
                 || format!("osm:{:.6},{:.6}", v.location.lon(), v.location.lat()),
