@@ -152,10 +152,11 @@ pub struct LocateSpec {
     /// Objective weight per group (`{ age75 = 1.0 }`); default: 1 for the first group.
     #[serde(default)]
     pub weights: BTreeMap<String, f64>,
-    /// Least covered share per group (`{ age75 = 0.6 }`).
+    /// Least covered share per group (`{ age75 = 0.6 }`), of the group's people that some kept or candidate site
+    /// reaches within the threshold.
     #[serde(default)]
     pub min_share: BTreeMap<String, f64>,
-    /// Maximise the worst-covered group's or district's share first.
+    /// Maximise the worst-covered group's or district's share (of coverable people) first.
     #[serde(default)]
     pub equity: Option<EquityOver>,
     /// At most this many new sites of a kind (`{ mall = 2 }`).
