@@ -85,7 +85,7 @@ pub(crate) fn run(data_dir: &Path, a: &BenchLocateArgs) -> Result<()> {
             "kept": count(SiteStatus::Kept),
             "p": params.p,
             "minutes": params.threshold.as_secs_f64() / 60.0,
-            "seconds": round3(best),
+            "seconds": (best * 1e6).round() / 1e6,
             "objective": s.objective,
             "gap": s.gap,
             "status": s.status,
