@@ -16,6 +16,7 @@ mod points;
 mod progress;
 mod queries;
 mod serve;
+mod vrptw;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -54,6 +55,9 @@ enum Command {
     Venues(queries::VenuesArgs),
     /// Choose pop-up sites for a scenario (MCLP, LSCP, p-median, p-center): a table, a JSON summary and GeoJSON.
     Locate(locate::LocateArgs),
+    /// The routing solver on scientific benchmark instances (Solomon VRPTW).
+    #[command(subcommand)]
+    Vrptw(VrptwCommand),
     /// Benchmarks that print one JSON line.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -84,6 +88,12 @@ enum NetworkCommand {
     Build(netload::BuildArgs),
     /// Show the figures of a network: nodes, edges, what was dropped, the hierarchy.
     Info(netload::InfoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum VrptwCommand {
+    /// Solve a Solomon instance and write its VRPLIB solution.
+    Solve(vrptw::SolveArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -188,6 +198,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Isochrone(a) => queries::isochrone(d, &a),
         Command::Venues(a) => queries::venues(d, &a),
         Command::Locate(a) => locate::run(d, &a),
+        Command::Vrptw(VrptwCommand::Solve(a)) => vrptw::solve(&a),
         Command::Bench(BenchCommand::Matrix(a)) => bench::matrix(d, &a),
         Command::Bench(BenchCommand::Locate(a)) => bench_locate::run(d, &a),
         Command::Serve(a) => serve::serve(d, &a),

@@ -1,0 +1,381 @@
+//! Iterated local search with late acceptance (Burke & Bykov 2017), the design PyVRP 0.14 uses (Wouda, Lan &
+//! Kool 2024): each iteration ruins a few neighbouring visits of the current plan, reinserts them at their best
+//! places, and improves the result by a local search limited to the clients the change touched. A candidate
+//! replaces the current plan if it beats it or the plan of 300 iterations ago; infeasible plans are allowed
+//! under adaptive penalties; a new best plan gets an exhaustive local search (with SWAP*).
+
+mod data;
+mod individual;
+mod ls;
+
+use std::time::{Duration, Instant};
+
+use neuvo_model::SplitMix64;
+
+use crate::problem::{NEVER, Problem, ProblemError};
+use crate::solution::{Reason, Route, Solution, Stop, Unassigned};
+use data::{Data, Seg};
+use individual::{Individual, PenaltyManager};
+use ls::{LocalSearch, Penalties, shuffle};
+
+/// What the solver minimises first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Priority {
+    /// Unserved penalties, then cost (the problem's own objective).
+    #[default]
+    Cost,
+    /// Fewest advisors first, then the problem's objective: a fixed cost larger than any route is added per
+    /// advisor used.
+    FewestVehicles,
+}
+
+/// How long and how the solver runs.
+#[derive(Clone, Debug)]
+pub struct Params {
+    /// Seed of the random generator: the same seed and iteration limit give the same plan.
+    pub seed: u64,
+    /// Wall-clock limit (the plan then depends on the machine's speed).
+    pub time_limit: Option<Duration>,
+    /// Iteration limit (deterministic).
+    pub max_iterations: Option<u64>,
+    /// Restart the population after this many iterations without improvement.
+    pub restart_after: u64,
+    /// Granular neighbourhood size.
+    pub granular: usize,
+    /// Objective priority.
+    pub priority: Priority,
+    /// Coordinates per location, if known (used for route sectors; optional).
+    pub coordinates: Option<Vec<(f64, f64)>>,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            seed: 1,
+            time_limit: Some(Duration::from_secs(10)),
+            max_iterations: None,
+            restart_after: 150_000,
+            granular: 50,
+            priority: Priority::Cost,
+            coordinates: None,
+        }
+    }
+}
+
+/// A new best plan, as the search finds it.
+#[derive(Clone, Debug)]
+pub struct Improvement<'a> {
+    /// The plan.
+    pub solution: &'a Solution,
+    /// Its objective value.
+    pub cost: i64,
+    /// Iteration at which it was found.
+    pub iteration: u64,
+    /// Time since the start.
+    pub elapsed: Duration,
+}
+
+/// What the caller says after an improvement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Control {
+    /// Keep searching.
+    Continue,
+    /// Stop now and return the best plan.
+    Stop,
+}
+
+/// The solver's answer.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// The best plan found (feasible if any feasible plan was found).
+    pub solution: Solution,
+    /// Its objective value in the problem's units.
+    pub cost: i64,
+    /// Whether every route keeps every hard constraint.
+    pub feasible: bool,
+    /// Iterations (offspring) made.
+    pub iterations: u64,
+    /// Wall-clock time.
+    pub elapsed: Duration,
+}
+
+/// Solves a routing problem.
+pub fn solve(problem: &Problem, params: &Params) -> Result<Outcome, ProblemError> {
+    solve_with(problem, params, |_| Control::Continue)
+}
+
+/// Solves a routing problem, calling `on_improvement` with each new best plan (an anytime solver: return
+/// [`Control::Stop`] to take the best so far).
+pub fn solve_with(
+    problem: &Problem,
+    params: &Params,
+    mut on_improvement: impl FnMut(&Improvement<'_>) -> Control,
+) -> Result<Outcome, ProblemError> {
+    problem.validate()?;
+    let started = Instant::now();
+    let mut data = Data::new(problem, params.coordinates.as_deref(), params.granular);
+    let reasons = pre_reasons(problem, &data);
+    for (g, r) in reasons.iter().enumerate() {
+        data.servable[g] = r.is_none();
+    }
+    let big = fleet_cost(&data);
+    if params.priority == Priority::FewestVehicles {
+        for f in &mut data.fixed {
+            *f += big;
+        }
+    }
+    let mut rng = SplitMix64::new(params.seed);
+    let mut pm = PenaltyManager::new();
+    let mut ls = LocalSearch::new(&data, PenaltyManager::max());
+    let out_of_time = |it: u64| {
+        params.max_iterations.is_some_and(|m| it >= m) || params.time_limit.is_some_and(|t| started.elapsed() >= t)
+    };
+    // A random plan improved by an exhaustive search under the highest penalties.
+    ls.load(&random_solution(&data, &mut rng));
+    ls.repair(&mut rng);
+    ls.search(&mut rng, true);
+    let init = Individual::new(&data, ls.export());
+    let mut best: Option<Individual> = None;
+    let mut best_infeasible = init.clone();
+    if init.feasible() {
+        best = Some(init.clone());
+        if report(&data, problem, &best, &reasons, 0, started, &mut on_improvement, big, params.priority) {
+            return Ok(finish(&data, problem, params, &best, &best_infeasible, &reasons, 0, started, big));
+        }
+    }
+    let mut current = init.clone();
+    let hist_len = tune("HIST", HISTORY as f64) as usize;
+    let mut history: Vec<Option<Individual>> = vec![None; hist_len];
+    let mut slot = 0;
+    let mut iteration = 0u64;
+    let mut since_improvement = 0u64;
+    let mut stats = [0usize; 4];
+    while !out_of_time(iteration) {
+        iteration += 1;
+        if since_improvement == params.restart_after {
+            history.iter_mut().for_each(|h| *h = None);
+            current = best.clone().unwrap_or_else(|| best_infeasible.clone());
+            since_improvement = 0;
+        }
+        let pen = pm.pen;
+        ls.pen = pen;
+        ls.load(&current.routes);
+        let count = 1 + rng.below(tune("MAXP", MAX_PERTURB as f64) as u64) as usize;
+        ls.perturb(count, &mut rng);
+        ls.repair(&mut rng);
+        ls.search(&mut rng, false);
+        let mut cand = Individual::new(&data, ls.export());
+        pm.register(&cand);
+        if DEBUG.with(|d| *d) {
+            stats[0] += usize::from(cand.feasible());
+            stats[1] += usize::from(cand.cost(&pen) < current.cost(&pen));
+            stats[2] += usize::from(cand.cost(&pen) == current.cost(&pen));
+            if iteration % 200 == 0 {
+                eprintln!("it {iteration} feas {} better {} equal {} cur {} best {:?} pen {:?}", stats[0], stats[1], stats[2], current.base, best.as_ref().map(|b| b.base), pm.pen);
+                stats = [0; 4];
+            }
+        }
+        since_improvement += 1;
+        if cand.feasible() && best.as_ref().is_none_or(|b| cand.base < b.base) {
+            ls.search(&mut rng, true);
+            let deeper = Individual::new(&data, ls.export());
+            if deeper.feasible() && deeper.base <= cand.base {
+                cand = deeper;
+            }
+            best = Some(cand.clone());
+            since_improvement = 0;
+            if report(&data, problem, &best, &reasons, iteration, started, &mut on_improvement, big, params.priority) {
+                break;
+            }
+        } else if best.is_none() {
+            let strict = Penalties { tw: 1 << 20, load: 1 << 20 };
+            if cand.cost(&strict) < best_infeasible.cost(&strict) {
+                best_infeasible = cand.clone();
+            }
+        }
+        // Late acceptance.
+        let cand_cost = cand.cost(&pen);
+        let current_cost = current.cost(&pen);
+        let late = history[slot].as_ref();
+        let late_cost = late.map_or(init.cost(&pen), |l| l.cost(&pen));
+        let accepted = cand_cost < late_cost || cand_cost < current_cost;
+        if accepted {
+            current = cand;
+        }
+        let current_cost = if accepted { cand_cost } else { current_cost };
+        if current_cost < late_cost || late.is_none() {
+            history[slot] = Some(current.clone());
+        }
+        slot = (slot + 1) % hist_len;
+    }
+    Ok(finish(&data, problem, params, &best, &best_infeasible, &reasons, iteration, started, big))
+}
+
+thread_local! { static DEBUG: bool = std::env::var("ILS_DEBUG").is_ok(); }
+
+fn tune(name: &str, default: f64) -> f64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// Late-acceptance history length.
+const HISTORY: usize = 300;
+/// Most visits one perturbation removes.
+const MAX_PERTURB: usize = 25;
+
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    data: &Data,
+    problem: &Problem,
+    params: &Params,
+    best: &Option<Individual>,
+    best_infeasible: &Individual,
+    reasons: &[Option<Reason>],
+    iterations: u64,
+    started: Instant,
+    big: i64,
+) -> Outcome {
+    let ind = best.as_ref().unwrap_or(best_infeasible);
+    let solution = to_solution(data, problem, ind, reasons);
+    let fleet = if params.priority == Priority::FewestVehicles { big } else { 0 };
+    Outcome {
+        solution,
+        cost: ind.base - used(ind) * fleet,
+        feasible: ind.feasible(),
+        iterations,
+        elapsed: started.elapsed(),
+    }
+}
+
+fn used(ind: &Individual) -> i64 {
+    ind.routes.iter().filter(|r| !r.is_empty()).count() as i64
+}
+
+#[allow(clippy::too_many_arguments)]
+fn report(
+    data: &Data,
+    problem: &Problem,
+    best: &Option<Individual>,
+    reasons: &[Option<Reason>],
+    iteration: u64,
+    started: Instant,
+    on_improvement: &mut impl FnMut(&Improvement<'_>) -> Control,
+    big: i64,
+    priority: Priority,
+) -> bool {
+    let Some(ind) = best else { return false };
+    let solution = to_solution(data, problem, ind, reasons);
+    let fleet = if priority == Priority::FewestVehicles { big } else { 0 };
+    let imp = Improvement { solution: &solution, cost: ind.base - used(ind) * fleet, iteration, elapsed: started.elapsed() };
+    on_improvement(&imp) == Control::Stop
+}
+
+/// A fixed cost per advisor larger than any possible travel cost of a whole plan.
+fn fleet_cost(d: &Data) -> i64 {
+    let mut max_arc = 1;
+    for k in 0..d.nv {
+        let p = d.profile[k];
+        for a in (0..d.n).chain([d.start(k), d.end(k)]) {
+            for b in 0..d.n {
+                let c = d.cost(p, a, b).max(d.cost(p, b, a));
+                if c < NEVER {
+                    max_arc = max_arc.max(c);
+                }
+            }
+        }
+    }
+    max_arc.saturating_mul((d.n + 2 * d.nv + 1) as i64)
+}
+
+/// A random plan: visits shuffled and dealt in equal runs to the advisors who can serve them.
+fn random_solution(d: &Data, rng: &mut SplitMix64) -> Vec<Vec<usize>> {
+    let mut groups: Vec<usize> = (0..d.members.len()).filter(|&g| d.servable[g] && d.required[g]).collect();
+    shuffle(&mut groups, rng);
+    let mut routes = vec![Vec::new(); d.nv];
+    let per = groups.len().div_ceil(d.nv).max(1);
+    for (i, g) in groups.into_iter().enumerate() {
+        let m = &d.members[g];
+        let u = m[rng.below(m.len() as u64) as usize];
+        let want = (i / per) % d.nv;
+        let k = (0..d.nv).map(|j| (want + j) % d.nv).find(|&k| d.compatible(u, k)).unwrap_or(want);
+        routes[k].push(u);
+    }
+    routes
+}
+
+/// Reasons known before solving: no advisor with the skills or language, unreachable, no room in any shift.
+fn pre_reasons(p: &Problem, d: &Data) -> Vec<Option<Reason>> {
+    let mut out = vec![None; p.visits.len()];
+    for (g, v) in p.visits.iter().enumerate() {
+        let skilled: Vec<usize> = (0..p.vehicles.len())
+            .filter(|&k| {
+                let a = &p.vehicles[k];
+                v.vehicle.is_none_or(|b| b == k)
+                    && v.skills_all.iter().all(|s| a.skills.contains(s))
+                    && (v.skills_any.is_empty() || v.skills_any.iter().any(|s| a.skills.contains(s)))
+            })
+            .collect();
+        if skilled.is_empty() {
+            out[g] = Some(Reason::Skill);
+            continue;
+        }
+        let ks: Vec<usize> = skilled.into_iter().filter(|&k| p.compatible(g, k)).collect();
+        if ks.is_empty() {
+            out[g] = Some(Reason::Language);
+            continue;
+        }
+        let reach: Vec<usize> = ks
+            .iter()
+            .copied()
+            .filter(|&k| {
+                let prof = d.profile[k];
+                d.members[g].iter().any(|&u| d.dur(prof, d.start(k), u) < NEVER && d.dur(prof, u, d.end(k)) < NEVER)
+            })
+            .collect();
+        if reach.is_empty() {
+            out[g] = Some(Reason::Unreachable);
+            continue;
+        }
+        if !reach.iter().any(|&k| v.demand <= d.capacity[k]) {
+            out[g] = Some(Reason::Capacity);
+            continue;
+        }
+        let fits = reach.iter().any(|&k| {
+            let prof = d.profile[k];
+            d.members[g].iter().any(|&u| {
+                let s = Seg::merge(&d.seg[d.start(k)], &d.seg[u], d.dur(prof, d.start(k), u));
+                let s = Seg::merge(&s, &d.seg[d.end(k)], d.dur(prof, u, d.end(k)));
+                s.time_warp == 0 && s.duration <= d.max_work[k]
+            })
+        });
+        if !fits {
+            out[g] = Some(Reason::Shift);
+        }
+    }
+    out
+}
+
+fn to_solution(d: &Data, p: &Problem, ind: &Individual, reasons: &[Option<Reason>]) -> Solution {
+    let mut served = vec![false; p.visits.len()];
+    let mut routes = Vec::new();
+    for (k, r) in ind.routes.iter().enumerate() {
+        if r.is_empty() {
+            continue;
+        }
+        let stops = r
+            .iter()
+            .map(|&u| {
+                served[d.group[u]] = true;
+                Stop::Visit(d.group[u])
+            })
+            .collect();
+        routes.push(Route { vehicle: k, stops });
+    }
+    let unassigned = (0..p.visits.len())
+        .filter(|&g| !served[g])
+        .map(|g| Unassigned {
+            visit: g,
+            reason: reasons[g].unwrap_or(if d.required[g] { Reason::TimeWindow } else { Reason::NotWorthIt }),
+        })
+        .collect();
+    Solution { routes, unassigned }
+}
