@@ -16,11 +16,13 @@
 //! the benchmark-speed machinery exact for the richer problem instead of approximating the windows.
 #![forbid(unsafe_code)]
 
+mod brute;
 pub mod ils;
 mod problem;
 pub mod solomon;
 mod solution;
 
+pub use brute::{BRUTE_FORCE_MAX, brute_force};
 pub use ils::{Control, Improvement, Outcome, Params, Priority, solve, solve_with};
 pub use problem::{Break, Matrix, NEVER, Objective, Problem, ProblemError, TimeWindow, Vehicle, Visit};
 pub use solution::{

@@ -169,9 +169,10 @@ impl CheckReport {
 /// Recomputes a plan's feasibility, schedules and cost from the problem, independently of the solver.
 ///
 /// The simulation starts each stop as early as possible (taking the earliest window that is still open: with
-/// waiting allowed this is never worse for what follows), then moves the departure as late as it can go without
-/// making the return later or breaking a window (found by bisection, since the return time only grows with the
-/// departure). A break is taken where the advisor is, after the previous activity; the next leg follows it.
+/// waiting allowed this is never worse for what follows), from the departure that makes the working day
+/// shortest: among the departures that break nothing, the working time can only reach a new low where the first
+/// waiting of the day vanishes, so those departures (and the latest feasible one) are tried. A break is taken
+/// where the advisor is, after the previous activity; the next leg follows it.
 pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
     let mut report = CheckReport::default();
     let n = problem.visits.len();
@@ -341,20 +342,54 @@ fn simulate(problem: &Problem, route: &crate::solution::Route, departure: i64) -
 fn schedule_route(problem: &Problem, route: &Route) -> (Schedule, Vec<String>) {
     let veh = &problem.vehicles[route.vehicle];
     let first = simulate(problem, route, veh.shift.start);
-    // Latest departure that keeps the same return time and no new problem.
-    let (mut lo, mut hi) = (veh.shift.start, veh.shift.end);
+    let mut departure = veh.shift.start;
     if first.problems.is_empty() {
+        // The latest departure that breaks nothing (feasibility only worsens with later departures, since
+        // waiting is allowed) ...
+        let (mut lo, mut hi) = (veh.shift.start, veh.shift.end);
         while lo < hi {
             let mid = lo + (hi - lo + 1) / 2;
-            let s = simulate(problem, route, mid);
-            if s.problems.is_empty() && s.arrival == first.arrival {
+            if simulate(problem, route, mid).problems.is_empty() {
                 lo = mid;
             } else {
                 hi = mid - 1;
             }
         }
+        // ... and the working time is shortest at a departure where the first waiting vanishes: when the advisor
+        // would reach some stop exactly as one of its windows opens, or at the latest departure.
+        let mut candidates = vec![veh.shift.start, lo];
+        let mut offset = 0;
+        let mut at = veh.start;
+        let m = &problem.matrices[veh.profile];
+        for &st in &route.stops {
+            match st {
+                Stop::Visit(i) => {
+                    let v = &problem.visits[i];
+                    offset += m.duration(at, v.location);
+                    candidates.extend(v.windows.iter().map(|w| w.start - offset));
+                    offset += v.service;
+                    at = v.location;
+                }
+                Stop::Break(b) => {
+                    let br = &veh.breaks[b];
+                    candidates.push(br.window.start - offset);
+                    offset += br.duration;
+                }
+            }
+        }
+        let mut best = (first.arrival - veh.shift.start, veh.shift.start);
+        for t in candidates {
+            if t < veh.shift.start || t > lo {
+                continue;
+            }
+            let s = simulate(problem, route, t);
+            let d = s.arrival - t;
+            if s.problems.is_empty() && (d < best.0 || (d == best.0 && t > best.1)) {
+                best = (d, t);
+            }
+        }
+        departure = best.1;
     }
-    let departure = if first.problems.is_empty() { lo } else { veh.shift.start };
     let mut sim = if departure == veh.shift.start { first } else { simulate(problem, route, departure) };
     let duration = sim.arrival - departure;
     if let Some(max) = veh.max_work

@@ -37,8 +37,6 @@ pub(crate) struct Data {
     pub(crate) n: usize,
     /// Advisors.
     pub(crate) nv: usize,
-    /// Locations in the matrices.
-    pub(crate) size: usize,
     pub(crate) loc: Vec<usize>,
     pub(crate) seg: Vec<Seg>,
     pub(crate) demand: Vec<i64>,
@@ -123,7 +121,6 @@ impl Data {
             });
             class.push(c);
         }
-        let size = p.matrices[0].size;
         let (has_xy, xy) = match coords {
             Some(c) => (true, loc.iter().map(|&l| c[l]).collect()),
             None => (false, vec![(0.0, 0.0); loc.len()]),
@@ -131,7 +128,6 @@ impl Data {
         let mut d = Data {
             n,
             nv,
-            size,
             loc,
             seg,
             demand,

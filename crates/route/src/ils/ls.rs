@@ -21,7 +21,6 @@ pub(crate) struct Penalties {
 }
 
 pub(crate) struct LsRoute {
-    pub(crate) veh: usize,
     prof: usize,
     pub(crate) nodes: Vec<usize>,
     cum_cost: Vec<i64>,
@@ -95,7 +94,6 @@ impl<'a> LocalSearch<'a> {
         let total = d.n + 2 * d.nv;
         let routes = (0..d.nv)
             .map(|k| LsRoute {
-                veh: k,
                 prof: d.profile[k],
                 nodes: Vec::new(),
                 cum_cost: Vec::new(),
@@ -145,16 +143,6 @@ impl<'a> LocalSearch<'a> {
     /// The current solution: one list of client nodes per advisor.
     pub(crate) fn export(&self) -> Vec<Vec<usize>> {
         self.routes.iter().map(|r| r.nodes[1..r.nodes.len() - 1].to_vec()).collect()
-    }
-
-    /// The penalised cost of the current solution (routes plus penalties of visits left out).
-    pub(crate) fn cost(&self) -> i64 {
-        let routes: i64 = self.routes.iter().map(|r| r.cost).sum();
-        let missing: i64 = (0..self.d.members.len())
-            .filter(|&g| self.routed[g] == NONE && self.d.servable[g])
-            .map(|g| if self.d.required[g] { 0 } else { self.d.penalty[g] })
-            .sum();
-        routes + missing
     }
 
     fn set_route(&mut self, k: usize, nodes: Vec<usize>) {
@@ -495,38 +483,95 @@ impl<'a> LocalSearch<'a> {
         }
     }
 
-    /// Perturbs the current solution by removing `count` clients: a random client and its nearest granular
-    /// neighbours, then another random client and its neighbours, and so on (the neighbourhood removal of PyVRP
-    /// 0.14). Removed clients and their route neighbours become promising; the search reinserts required ones.
+    /// Perturbs the current solution with `count` changes around random clients (the neighbourhood perturbation
+    /// of PyVRP 0.14): a routed client is removed with its nearest routed granular neighbours; a client left out
+    /// (an optional visit) is inserted at its best place, with its left-out neighbours. Everything touched becomes
+    /// promising; [`Self::search`] reinserts the required ones.
     pub(crate) fn perturb(&mut self, count: usize, rng: &mut SplitMix64) {
         let d = self.d;
         self.promising.iter_mut().for_each(|p| *p = false);
         let mut left = count;
+        let mut touched = vec![false; d.n];
         let mut seeds: Vec<usize> = (0..d.n).collect();
         shuffle(&mut seeds, rng);
         for &u in &seeds {
             if left == 0 {
                 break;
             }
-            if self.route_of[u] == NONE {
+            if touched[u] || !d.servable[d.group[u]] {
                 continue;
             }
-            let mut group = vec![u];
-            group.extend(d.neighbours[u].iter().copied());
-            for w in group {
+            let remove = self.route_of[u] != NONE;
+            for i in 0..=d.neighbours[u].len() {
                 if left == 0 {
                     break;
                 }
-                if self.route_of[w] == NONE {
+                let w = if i == 0 { u } else { d.neighbours[u][i - 1] };
+                if touched[w] || (self.route_of[w] != NONE) != remove {
                     continue;
                 }
-                self.remove_node(w);
+                if remove {
+                    self.remove_node(w);
+                } else {
+                    let g = d.group[w];
+                    if self.routed[g] != NONE || !d.servable[g] {
+                        continue;
+                    }
+                    let Some((_, k, after)) = self.best_insertion(w, NONE) else { continue };
+                    let mut nodes = self.routes[k].nodes.clone();
+                    nodes.insert(after + 1, w);
+                    self.set_route(k, nodes);
+                    self.mark_around(w);
+                }
+                touched[w] = true;
                 left -= 1;
             }
         }
     }
 
-    fn remove_node(&mut self, w: usize) {
+    /// Whether the loose node `u` can be inserted somewhere without any violation (under strict penalties, a
+    /// violation costs more than any travel).
+    pub(crate) fn fits_somewhere(&self, u: usize) -> bool {
+        let mut ok = false;
+        for k in 0..self.d.nv {
+            if !self.d.compatible(u, k) {
+                continue;
+            }
+            let last = self.routes[k].last();
+            for after in 0..last {
+                let pcs = [Pc::new(k, 0, after), Pc::loose(u), Pc::new(k, after + 1, last)];
+                let c = self.cheap(k, &pcs);
+                let s = self.timing(k, &pcs);
+                ok |= s.time_warp == 0
+                    && s.duration <= self.d.max_work[k]
+                    && c.load <= self.d.capacity[k];
+            }
+        }
+        ok
+    }
+
+    /// The routed client whose removal lowers the penalised cost most.
+    pub(crate) fn best_removal(&self) -> Option<usize> {
+        let mut best: Option<(i64, usize)> = None;
+        for u in 0..self.d.n {
+            let k = self.route_of[u];
+            if k == NONE {
+                continue;
+            }
+            let p = self.pos[u];
+            let last = self.routes[k].last();
+            let a = [Pc::new(k, 0, p - 1), Pc::new(k, p + 1, last)];
+            let c = self.cheap(k, &a);
+            let s = self.timing(k, &a);
+            let delta = self.total(k, &c, &s) - self.routes[k].cost;
+            if best.is_none_or(|b| delta < b.0) {
+                best = Some((delta, u));
+            }
+        }
+        best.map(|b| b.1)
+    }
+
+    pub(crate) fn remove_node(&mut self, w: usize) {
         let d = self.d;
         self.mark_around(w);
         let k = self.route_of[w];
@@ -1117,10 +1162,6 @@ impl<'a> LocalSearch<'a> {
         }
         best
     }
-}
-
-pub(crate) fn tune(name: &str, default: f64) -> f64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 pub(crate) fn shuffle<T>(v: &mut [T], rng: &mut SplitMix64) {

@@ -38,8 +38,6 @@ pub struct Params {
     pub time_limit: Option<Duration>,
     /// Iteration limit (deterministic).
     pub max_iterations: Option<u64>,
-    /// Restart the population after this many iterations without improvement.
-    pub restart_after: u64,
     /// Granular neighbourhood size.
     pub granular: usize,
     /// Objective priority.
@@ -54,7 +52,6 @@ impl Default for Params {
             seed: 1,
             time_limit: Some(Duration::from_secs(10)),
             max_iterations: None,
-            restart_after: 150_000,
             granular: 50,
             priority: Priority::Cost,
             coordinates: None,
@@ -124,35 +121,187 @@ pub fn solve_with(
             *f += big;
         }
     }
+    let fleet = if params.priority == Priority::FewestVehicles { big } else { 0 };
     let mut rng = SplitMix64::new(params.seed);
     let mut pm = PenaltyManager::new();
-    let mut ls = LocalSearch::new(&data, PenaltyManager::max());
-    let out_of_time = |it: u64| {
+    let limit = |it: u64| {
         params.max_iterations.is_some_and(|m| it >= m) || params.time_limit.is_some_and(|t| started.elapsed() >= t)
     };
-    // A random plan improved by an exhaustive search under the highest penalties.
-    ls.load(&random_solution(&data, &mut rng));
-    ls.repair(&mut rng);
-    ls.search(&mut rng, true);
-    let init = Individual::new(&data, ls.export());
+    let stopped = std::cell::Cell::new(false);
+    let mut notify = |d: &Data, ind: &Individual, iteration: u64, dropped_cost: i64| -> bool {
+        let solution = to_solution(d, problem, ind, &reasons);
+        let imp = Improvement {
+            solution: &solution,
+            cost: ind.base - used(ind) * fleet - dropped_cost,
+            iteration,
+            elapsed: started.elapsed(),
+        };
+        stopped.set(on_improvement(&imp) == Control::Stop);
+        stopped.get()
+    };
+    let initial = random_solution(&data, &mut rng);
+    let first = ils(&data, initial, &mut rng, &mut pm, 0, &limit, &mut |d, ind, it| notify(d, ind, it, 0));
+    let (mut best, mut iterations) = (first.best, first.iterations);
+    let mut dropped: Vec<usize> = Vec::new();
+    let required_cost = required_penalty(&data);
+    if best.is_none() {
+        // No plan serves every required visit: leave out visits greedily until the plan is feasible, then search
+        // on with every required visit optional at a cost above any plan's, so that the fewest are left out and,
+        // among plans that leave out as many, the cheapest wins.
+        let (routes, _) = drop_until_feasible(&data, &first.best_infeasible);
+        for g in 0..data.members.len() {
+            if data.required[g] && data.servable[g] {
+                data.required[g] = false;
+                data.penalty[g] = required_cost;
+                dropped.push(g);
+            }
+        }
+        let extra = params.max_iterations.map_or(0, |m| m / 2).max(50);
+        let phase_two = |it: u64| {
+            it >= iterations + extra
+                || params.time_limit.is_some_and(|t| started.elapsed() >= t && it >= iterations + 50)
+        };
+        let dropped_cost = |ind: &Individual, d: &Data| -> i64 {
+            let served: Vec<bool> = served_groups(d, ind);
+            dropped.iter().filter(|&&g| !served[g]).count() as i64 * required_cost
+        };
+        let second = if stopped.get() {
+            None
+        } else {
+            let dr = &dropped_cost;
+            Some(ils(&data, routes.clone(), &mut rng, &mut pm, iterations, &phase_two, &mut |d, ind, it| {
+                notify(d, ind, it, dr(ind, d))
+            }))
+        };
+        match second {
+            Some(run) => {
+                iterations = run.iterations;
+                best = run.best.or_else(|| Some(Individual::new(&data, routes)));
+            }
+            None => best = Some(Individual::new(&data, routes)),
+        }
+    }
+    let ind = best.unwrap_or(first.best_infeasible);
+    let served = served_groups(&data, &ind);
+    let reasons = final_reasons(problem, &data, &ind, &served, reasons);
+    let dropped_cost = dropped.iter().filter(|&&g| !served[g]).count() as i64 * required_cost;
+    Ok(Outcome {
+        solution: to_solution(&data, problem, &ind, &reasons),
+        cost: ind.base - used(&ind) * fleet - dropped_cost,
+        feasible: ind.feasible(),
+        iterations,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Reasons for visits the search left out: capacity if no advisor who could serve it has room left for its
+/// demand; otherwise "not worth it" for an optional visit that fits somewhere without breaking anything, and
+/// "time window" for the rest.
+fn final_reasons(
+    p: &Problem,
+    d: &Data,
+    ind: &Individual,
+    served: &[bool],
+    mut reasons: Vec<Option<Reason>>,
+) -> Vec<Option<Reason>> {
+    let strict = Penalties { tw: 1 << 24, load: 1 << 24 };
+    let mut ls = LocalSearch::new(d, strict);
+    ls.load(&ind.routes);
+    for g in 0..p.visits.len() {
+        if served[g] || reasons[g].is_some() {
+            continue;
+        }
+        let v = &p.visits[g];
+        let load = |k: usize| ind.routes[k].iter().map(|&u| d.demand[u]).sum::<i64>();
+        let compatible: Vec<usize> = (0..d.nv).filter(|&k| p.compatible(g, k)).collect();
+        if v.demand > 0 && compatible.iter().all(|&k| load(k) + v.demand > d.capacity[k]) {
+            reasons[g] = Some(Reason::Capacity);
+            continue;
+        }
+        let fits = d.members[g].iter().any(|&u| ls.fits_somewhere(u));
+        reasons[g] = Some(if v.penalty.is_some() && fits { Reason::NotWorthIt } else { Reason::TimeWindow });
+    }
+    reasons
+}
+
+fn served_groups(d: &Data, ind: &Individual) -> Vec<bool> {
+    let mut served = vec![false; d.members.len()];
+    for r in &ind.routes {
+        for &u in r {
+            served[d.group[u]] = true;
+        }
+    }
+    served
+}
+
+/// A cost above any plan's travel, fixed and optional costs: what leaving out a required visit costs.
+fn required_penalty(d: &Data) -> i64 {
+    let optional: i64 = d.penalty.iter().sum();
+    let fixed: i64 = d.fixed.iter().sum();
+    fleet_cost(d).saturating_mul(4).saturating_add(optional).saturating_add(fixed).saturating_add(1)
+}
+
+/// Removes visits, each time the one whose removal cuts the violations most, until every route is feasible.
+fn drop_until_feasible(d: &Data, start: &Individual) -> (Vec<Vec<usize>>, Vec<usize>) {
+    let strict = Penalties { tw: 1 << 24, load: 1 << 24 };
+    let mut ls = LocalSearch::new(d, strict);
+    ls.load(&start.routes);
+    let mut dropped = Vec::new();
+    loop {
+        let ind = Individual::new(d, ls.export());
+        if ind.time_excess == 0 && ind.load_excess == 0 {
+            return (ind.routes, dropped);
+        }
+        match ls.best_removal() {
+            Some(u) => {
+                dropped.push(d.group[u]);
+                ls.remove_node(u);
+            }
+            None => return (ind.routes, dropped),
+        }
+    }
+}
+
+struct Run {
+    best: Option<Individual>,
+    best_infeasible: Individual,
+    iterations: u64,
+}
+
+/// The iterated local search from `start` until `stop(iteration)`; `on_best` is called with each new best
+/// feasible plan and may end the search by returning true.
+fn ils(
+    data: &Data,
+    start: Vec<Vec<usize>>,
+    rng: &mut SplitMix64,
+    pm: &mut PenaltyManager,
+    first_iteration: u64,
+    stop: &dyn Fn(u64) -> bool,
+    on_best: &mut dyn FnMut(&Data, &Individual, u64) -> bool,
+) -> Run {
+    let mut ls = LocalSearch::new(data, PenaltyManager::max());
+    // The start improved by an exhaustive search under the highest penalties.
+    ls.load(&start);
+    ls.repair(rng);
+    ls.search(rng, true);
+    let init = Individual::new(data, ls.export());
     let mut best: Option<Individual> = None;
     let mut best_infeasible = init.clone();
+    let mut iteration = first_iteration;
     if init.feasible() {
         best = Some(init.clone());
-        if report(&data, problem, &best, &reasons, 0, started, &mut on_improvement, big, params.priority) {
-            return Ok(finish(&data, problem, params, &best, &best_infeasible, &reasons, 0, started, big));
+        if on_best(data, &init, iteration) {
+            return Run { best, best_infeasible, iterations: iteration };
         }
     }
     let mut current = init.clone();
-    let hist_len = tune("HIST", HISTORY as f64) as usize;
-    let mut history: Vec<Option<Individual>> = vec![None; hist_len];
+    let mut history: Vec<Option<Individual>> = vec![None; HISTORY];
     let mut slot = 0;
-    let mut iteration = 0u64;
     let mut since_improvement = 0u64;
-    let mut stats = [0usize; 4];
-    while !out_of_time(iteration) {
+    let strict = Penalties { tw: 1 << 20, load: 1 << 20 };
+    while !stop(iteration) {
         iteration += 1;
-        if since_improvement == params.restart_after {
+        if since_improvement == RESTART_AFTER {
             history.iter_mut().for_each(|h| *h = None);
             current = best.clone().unwrap_or_else(|| best_infeasible.clone());
             since_improvement = 0;
@@ -160,38 +309,26 @@ pub fn solve_with(
         let pen = pm.pen;
         ls.pen = pen;
         ls.load(&current.routes);
-        let count = 1 + rng.below(tune("MAXP", MAX_PERTURB as f64) as u64) as usize;
-        ls.perturb(count, &mut rng);
-        ls.repair(&mut rng);
-        ls.search(&mut rng, false);
-        let mut cand = Individual::new(&data, ls.export());
+        let count = 1 + rng.below(MAX_PERTURB as u64) as usize;
+        ls.perturb(count, rng);
+        ls.repair(rng);
+        ls.search(rng, false);
+        let mut cand = Individual::new(data, ls.export());
         pm.register(&cand);
-        if DEBUG.with(|d| *d) {
-            stats[0] += usize::from(cand.feasible());
-            stats[1] += usize::from(cand.cost(&pen) < current.cost(&pen));
-            stats[2] += usize::from(cand.cost(&pen) == current.cost(&pen));
-            if iteration % 200 == 0 {
-                eprintln!("it {iteration} feas {} better {} equal {} cur {} best {:?} pen {:?}", stats[0], stats[1], stats[2], current.base, best.as_ref().map(|b| b.base), pm.pen);
-                stats = [0; 4];
-            }
-        }
         since_improvement += 1;
         if cand.feasible() && best.as_ref().is_none_or(|b| cand.base < b.base) {
-            ls.search(&mut rng, true);
-            let deeper = Individual::new(&data, ls.export());
+            ls.search(rng, true);
+            let deeper = Individual::new(data, ls.export());
             if deeper.feasible() && deeper.base <= cand.base {
                 cand = deeper;
             }
             best = Some(cand.clone());
             since_improvement = 0;
-            if report(&data, problem, &best, &reasons, iteration, started, &mut on_improvement, big, params.priority) {
+            if on_best(data, &cand, iteration) {
                 break;
             }
-        } else if best.is_none() {
-            let strict = Penalties { tw: 1 << 20, load: 1 << 20 };
-            if cand.cost(&strict) < best_infeasible.cost(&strict) {
-                best_infeasible = cand.clone();
-            }
+        } else if best.is_none() && cand.cost(&strict) < best_infeasible.cost(&strict) {
+            best_infeasible = cand.clone();
         }
         // Late acceptance.
         let cand_cost = cand.cost(&pen);
@@ -206,67 +343,20 @@ pub fn solve_with(
         if current_cost < late_cost || late.is_none() {
             history[slot] = Some(current.clone());
         }
-        slot = (slot + 1) % hist_len;
+        slot = (slot + 1) % HISTORY;
     }
-    Ok(finish(&data, problem, params, &best, &best_infeasible, &reasons, iteration, started, big))
+    Run { best, best_infeasible, iterations: iteration }
 }
 
-thread_local! { static DEBUG: bool = std::env::var("ILS_DEBUG").is_ok(); }
-
-fn tune(name: &str, default: f64) -> f64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
+/// Restart from the best plan after this many iterations without improvement.
+const RESTART_AFTER: u64 = 150_000;
 /// Late-acceptance history length.
 const HISTORY: usize = 300;
 /// Most visits one perturbation removes.
 const MAX_PERTURB: usize = 25;
 
-#[allow(clippy::too_many_arguments)]
-fn finish(
-    data: &Data,
-    problem: &Problem,
-    params: &Params,
-    best: &Option<Individual>,
-    best_infeasible: &Individual,
-    reasons: &[Option<Reason>],
-    iterations: u64,
-    started: Instant,
-    big: i64,
-) -> Outcome {
-    let ind = best.as_ref().unwrap_or(best_infeasible);
-    let solution = to_solution(data, problem, ind, reasons);
-    let fleet = if params.priority == Priority::FewestVehicles { big } else { 0 };
-    Outcome {
-        solution,
-        cost: ind.base - used(ind) * fleet,
-        feasible: ind.feasible(),
-        iterations,
-        elapsed: started.elapsed(),
-    }
-}
-
 fn used(ind: &Individual) -> i64 {
     ind.routes.iter().filter(|r| !r.is_empty()).count() as i64
-}
-
-#[allow(clippy::too_many_arguments)]
-fn report(
-    data: &Data,
-    problem: &Problem,
-    best: &Option<Individual>,
-    reasons: &[Option<Reason>],
-    iteration: u64,
-    started: Instant,
-    on_improvement: &mut impl FnMut(&Improvement<'_>) -> Control,
-    big: i64,
-    priority: Priority,
-) -> bool {
-    let Some(ind) = best else { return false };
-    let solution = to_solution(data, problem, ind, reasons);
-    let fleet = if priority == Priority::FewestVehicles { big } else { 0 };
-    let imp = Improvement { solution: &solution, cost: ind.base - used(ind) * fleet, iteration, elapsed: started.elapsed() };
-    on_improvement(&imp) == Control::Stop
 }
 
 /// A fixed cost per advisor larger than any possible travel cost of a whole plan.
@@ -374,7 +464,7 @@ fn to_solution(d: &Data, p: &Problem, ind: &Individual, reasons: &[Option<Reason
         .filter(|&g| !served[g])
         .map(|g| Unassigned {
             visit: g,
-            reason: reasons[g].unwrap_or(if d.required[g] { Reason::TimeWindow } else { Reason::NotWorthIt }),
+            reason: reasons[g].unwrap_or(if p.visits[g].penalty.is_none() { Reason::TimeWindow } else { Reason::NotWorthIt }),
         })
         .collect();
     Solution { routes, unassigned }
