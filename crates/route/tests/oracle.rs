@@ -60,3 +60,11 @@ fn seven_visits_and_three_advisors() {
         compare(600 + seed, &Spec { optional_share: 0.3, skills: true, ..Spec::plain(6, 3) });
     }
 }
+
+#[test]
+fn lunch_breaks_taken_where_the_advisor_is() {
+    for seed in 0..10 {
+        compare(700 + seed, &Spec { breaks: true, optional_share: 0.3, ..Spec::plain(5, 2) });
+        compare(800 + seed, &Spec { breaks: true, ..Spec::plain(6, 1) });
+    }
+}

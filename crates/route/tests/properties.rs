@@ -16,6 +16,7 @@ fn rich(visits: usize, vehicles: usize) -> Spec {
         pinned: true,
         capacity: Some(40),
         max_work: Some(7 * 3600),
+        breaks: true,
         ..Spec::plain(visits, vehicles)
     }
 }

@@ -1,8 +1,10 @@
 //! The solver's flat view of a [`Problem`]: nodes, time segments, compatibility bitsets and neighbourhoods.
 //!
 //! Nodes `0..n` are *alternatives*: one per (visit, time window), so that a visit with several windows is a
-//! group of nodes of which exactly one (required visits) or at most one (optional visits) is routed. Nodes
-//! `n + 2k` and `n + 2k + 1` are the start and end of advisor `k`.
+//! group of nodes of which exactly one (required visits) or at most one (optional visits) is routed; then one
+//! node per advisor's break (group numbers after the visits'), bound to its advisor and *transparent*: a break
+//! is taken where the advisor is, so travel runs from the last real stop before it to the first real stop after
+//! it. Nodes `n + 2k` and `n + 2k + 1` are the start and end of advisor `k`.
 
 use crate::problem::{NEVER, Problem, TimeWindow};
 
@@ -40,8 +42,16 @@ pub(crate) struct Data {
     pub(crate) loc: Vec<usize>,
     pub(crate) seg: Vec<Seg>,
     pub(crate) demand: Vec<i64>,
-    /// Node → visit.
+    /// Node → visit (or, for a break, `visits + break number`).
     pub(crate) group: Vec<usize>,
+    /// Break nodes.
+    pub(crate) is_break: Vec<bool>,
+    /// The break node's (advisor, break index).
+    pub(crate) break_of: Vec<(usize, usize)>,
+    /// Advisors with breaks (their routes skip the arc-based shortcuts).
+    pub(crate) has_breaks: Vec<bool>,
+    /// Number of visits (groups below this are visits).
+    pub(crate) visits: usize,
     /// Visit → nodes.
     pub(crate) members: Vec<Vec<usize>>,
     pub(crate) required: Vec<bool>,
@@ -59,6 +69,8 @@ pub(crate) struct Data {
     pub(crate) fixed: Vec<i64>,
     /// Advisors with the same class are interchangeable for a route's tail (same profile, end and shift).
     pub(crate) class: Vec<usize>,
+    /// Advisors of the same kind are interchangeable altogether (same start too, skills, breaks, costs).
+    pub(crate) kind: Vec<usize>,
     pub(crate) balance_weight: i64,
     pub(crate) balance_scale: i64,
     /// Node-indexed travel times and costs per profile (`nodes × nodes`), so a lookup is one load.
@@ -89,8 +101,20 @@ impl Data {
                 group.push(i);
             }
         }
+        let mut break_of = vec![(usize::MAX, usize::MAX); loc.len()];
+        for (k, veh) in p.vehicles.iter().enumerate() {
+            for (b, br) in veh.breaks.iter().enumerate() {
+                members.push(vec![loc.len()]);
+                loc.push(veh.start);
+                seg.push(Seg { duration: br.duration, time_warp: 0, early: br.window.start, late: br.window.end });
+                demand.push(0);
+                group.push(members.len() - 1);
+                break_of.push((k, b));
+            }
+        }
         let n = loc.len();
         let nv = p.vehicles.len();
+        let is_break: Vec<bool> = break_of.iter().map(|b| b.0 != usize::MAX).collect();
         for veh in &p.vehicles {
             let s = Seg { duration: 0, time_warp: 0, early: veh.shift.start, late: veh.shift.end };
             loc.push(veh.start);
@@ -104,7 +128,8 @@ impl Data {
         let mut unrestricted = true;
         for node in 0..n {
             for k in 0..nv {
-                if p.compatible(group[node], k) {
+                let ok = if is_break[node] { break_of[node].0 == k } else { p.compatible(group[node], k) };
+                if ok {
                     compat[node * words + k / 64] |= 1 << (k % 64);
                 } else {
                     unrestricted = false;
@@ -121,6 +146,19 @@ impl Data {
             });
             class.push(c);
         }
+        let mut kind = Vec::with_capacity(nv);
+        let mut kinds: Vec<String> = Vec::new();
+        for v in &p.vehicles {
+            let key = format!(
+                "{}|{}|{}|{:?}|{:?}|{}|{}|{:?}|{:?}|{:?}",
+                v.profile, v.start, v.end, v.shift, v.max_work, v.capacity, v.fixed_cost, v.skills, v.languages, v.breaks
+            );
+            let c = kinds.iter().position(|k| *k == key).unwrap_or_else(|| {
+                kinds.push(key);
+                kinds.len() - 1
+            });
+            kind.push(c);
+        }
         let (has_xy, xy) = match coords {
             Some(c) => (true, loc.iter().map(|&l| c[l]).collect()),
             None => (false, vec![(0.0, 0.0); loc.len()]),
@@ -132,20 +170,25 @@ impl Data {
             seg,
             demand,
             group: group.clone(),
+            is_break: is_break.clone(),
+            break_of,
+            has_breaks: p.vehicles.iter().map(|v| !v.breaks.is_empty()).collect(),
+            visits: p.visits.len(),
+            required: p.visits.iter().map(|v| v.penalty.is_none()).chain(members[p.visits.len()..].iter().map(|_| true)).collect(),
+            penalty: p.visits.iter().map(|v| v.penalty.unwrap_or(0)).chain(members[p.visits.len()..].iter().map(|_| 0)).collect(),
+            servable: vec![true; members.len()],
             members,
-            required: p.visits.iter().map(|v| v.penalty.is_none()).collect(),
-            penalty: p.visits.iter().map(|v| v.penalty.unwrap_or(0)).collect(),
-            servable: vec![true; p.visits.len()],
             compat,
             words,
             unrestricted,
-            preferred: group.iter().map(|&g| p.visits[g].preferred).collect(),
+            preferred: group.iter().map(|&g| p.visits.get(g).and_then(|v| v.preferred)).collect(),
             pref_cost: p.objective.preference_cost,
             profile: p.vehicles.iter().map(|v| v.profile).collect(),
             capacity: p.vehicles.iter().map(|v| v.capacity).collect(),
             max_work: p.vehicles.iter().map(|v| v.max_work.unwrap_or(NEVER)).collect(),
             fixed: p.vehicles.iter().map(|v| v.fixed_cost).collect(),
             class,
+            kind,
             balance_weight: p.objective.balance_weight,
             balance_scale: p.objective.balance_scale.max(1),
             dur: Vec::new(),
@@ -198,6 +241,18 @@ impl Data {
         node < self.n
     }
 
+    /// A routed stop with a place: a depot or a visit (not a break).
+    #[inline]
+    pub(crate) fn is_real(&self, node: usize) -> bool {
+        node >= self.n || !self.is_break[node]
+    }
+
+    /// A visit node (not a break, not a depot).
+    #[inline]
+    pub(crate) fn is_visit(&self, node: usize) -> bool {
+        node < self.n && !self.is_break[node]
+    }
+
     #[inline]
     pub(crate) fn compatible(&self, node: usize, k: usize) -> bool {
         node >= self.n || self.unrestricted || self.compat[node * self.words + k / 64] & (1 << (k % 64)) != 0
@@ -225,7 +280,7 @@ impl Data {
         let mut prox = vec![f64::INFINITY; n * n];
         for i in 0..n {
             for j in 0..n {
-                if i == j || self.group[i] == self.group[j] {
+                if i == j || self.group[i] == self.group[j] || self.is_break[i] || self.is_break[j] {
                     continue;
                 }
                 let (si, sj) = (&self.seg[i], &self.seg[j]);

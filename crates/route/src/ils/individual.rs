@@ -23,23 +23,30 @@ impl Individual {
         let mut time_excess = 0;
         let mut served = vec![false; d.members.len()];
         for (k, r) in routes.iter().enumerate() {
-            if r.is_empty() {
+            for &u in r {
+                served[d.group[u]] = true;
+            }
+            if !r.iter().any(|&u| d.is_visit(u)) {
                 continue;
             }
             let prof = d.profile[k];
-            let mut prev = d.start(k);
-            let mut seg = d.seg[prev];
+            let mut last = d.start(k);
+            let mut seg = d.seg[last];
             let mut load = 0;
             for &u in r {
-                base += d.cost(prof, prev, u) + d.pref(u, k);
-                seg = Seg::merge(&seg, &d.seg[u], d.dur(prof, prev, u));
+                base += d.pref(u, k);
+                if d.is_real(u) {
+                    base += d.cost(prof, last, u);
+                    seg = Seg::merge(&seg, &d.seg[u], d.dur(prof, last, u));
+                    last = u;
+                } else {
+                    seg = Seg::merge(&seg, &d.seg[u], 0);
+                }
                 load += d.demand[u];
-                served[d.group[u]] = true;
-                prev = u;
             }
             let end = d.end(k);
-            base += d.cost(prof, prev, end) + d.fixed[k];
-            seg = Seg::merge(&seg, &d.seg[end], d.dur(prof, prev, end));
+            base += d.cost(prof, last, end) + d.fixed[k];
+            seg = Seg::merge(&seg, &d.seg[end], d.dur(prof, last, end));
             base += d.balance(seg.duration);
             load_excess += (load - d.capacity[k]).max(0);
             time_excess += seg.time_warp + (seg.duration - d.max_work[k]).max(0);

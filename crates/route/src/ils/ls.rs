@@ -28,6 +28,14 @@ pub(crate) struct LsRoute {
     cum_pref: Vec<i64>,
     fwd: Vec<Seg>,
     bwd: Vec<Seg>,
+    /// Breaks at positions i.. before the next real stop (taken where the advisor is before travelling on).
+    bwd_lead: Vec<Option<Seg>>,
+    /// The last real node (depot or visit) at or before each position.
+    last_real: Vec<usize>,
+    /// The position of the first real node at or after each position.
+    first_real: Vec<usize>,
+    /// Visits at or before each position.
+    cum_visits: Vec<usize>,
     pub(crate) cost: i64,
     modified: u64,
     /// Polar sector of the route's clients around the depot: (min, max) angle, in [−π, π].
@@ -40,8 +48,9 @@ impl LsRoute {
         self.nodes.len() - 1
     }
 
+    /// No visits (breaks alone do not make a working day).
     fn is_empty(&self) -> bool {
-        self.nodes.len() == 2
+        self.cum_visits.last().is_none_or(|&v| v == 0)
     }
 }
 
@@ -101,6 +110,10 @@ impl<'a> LocalSearch<'a> {
                 cum_pref: Vec::new(),
                 fwd: Vec::new(),
                 bwd: Vec::new(),
+                bwd_lead: Vec::new(),
+                last_real: Vec::new(),
+                first_real: Vec::new(),
+                cum_visits: Vec::new(),
                 cost: 0,
                 modified: 0,
                 sector: (0.0, 0.0),
@@ -159,27 +172,41 @@ impl<'a> LocalSearch<'a> {
         r.cum_cost.clear();
         r.cum_load.clear();
         r.cum_pref.clear();
+        r.cum_visits.clear();
         r.fwd.clear();
         r.bwd.clear();
-        let (mut c, mut l, mut p) = (0, 0, 0);
+        r.bwd_lead.clear();
+        r.last_real.clear();
+        r.first_real.clear();
+        let (mut c, mut l, mut p, mut vis) = (0, 0, 0, 0);
         let mut s = d.seg[nodes[0]];
+        let mut last = nodes[0];
         r.fwd.push(s);
         r.cum_cost.push(0);
         r.cum_load.push(0);
         r.cum_pref.push(0);
+        r.cum_visits.push(0);
+        r.last_real.push(last);
         let (mut amin, mut amax) = (f64::INFINITY, f64::NEG_INFINITY);
         let (dx, dy) = d.xy[nodes[0]];
-        for i in 1..len {
-            let (a, b) = (nodes[i - 1], nodes[i]);
-            c += d.cost(r.prof, a, b);
+        for &b in &nodes[1..] {
+            if d.is_real(b) {
+                c += d.cost(r.prof, last, b);
+                s = Seg::merge(&s, &d.seg[b], d.dur(r.prof, last, b));
+                last = b;
+            } else {
+                s = Seg::merge(&s, &d.seg[b], 0);
+            }
             l += d.demand[b];
             p += d.pref(b, k);
-            s = Seg::merge(&s, &d.seg[b], d.dur(r.prof, a, b));
+            vis += usize::from(d.is_visit(b));
             r.fwd.push(s);
             r.cum_cost.push(c);
             r.cum_load.push(l);
             r.cum_pref.push(p);
-            if d.is_client(b) {
+            r.cum_visits.push(vis);
+            r.last_real.push(last);
+            if d.is_visit(b) {
                 let (x, y) = d.xy[b];
                 let ang = (y - dy).atan2(x - dx);
                 amin = amin.min(ang);
@@ -187,15 +214,32 @@ impl<'a> LocalSearch<'a> {
             }
         }
         r.bwd.resize(len, s);
-        let mut s = d.seg[nodes[len - 1]];
-        r.bwd[len - 1] = s;
+        r.bwd_lead.resize(len, None);
+        r.first_real.resize(len, len - 1);
+        let mut body = d.seg[nodes[len - 1]];
+        let mut first = len - 1;
+        let mut lead: Option<Seg> = None;
+        r.bwd[len - 1] = body;
         for i in (0..len - 1).rev() {
-            s = Seg::merge(&d.seg[nodes[i]], &s, d.dur(r.prof, nodes[i], nodes[i + 1]));
-            r.bwd[i] = s;
+            let a = nodes[i];
+            let own = match lead {
+                Some(ld) => Seg::merge(&d.seg[a], &ld, 0),
+                None => d.seg[a],
+            };
+            if d.is_real(a) {
+                body = Seg::merge(&own, &body, d.dur(r.prof, a, nodes[first]));
+                first = i;
+                lead = None;
+            } else {
+                lead = Some(own);
+            }
+            r.bwd[i] = body;
+            r.bwd_lead[i] = lead;
+            r.first_real[i] = first;
         }
         r.nodes = nodes;
         r.sector = (amin, amax);
-        let cheap = Cheap { cost: c, load: l, pref: p, clients: len > 2 };
+        let cheap = Cheap { cost: c, load: l, pref: p, clients: vis > 0 };
         let seg = r.fwd[len - 1];
         let cost = self.total(k, &cheap, &seg);
         self.routes[k].cost = cost;
@@ -225,51 +269,54 @@ impl<'a> LocalSearch<'a> {
             + d.balance(s.duration)
     }
 
-    #[inline]
-    fn first_node(&self, p: &Pc) -> usize {
-        if p.r == NONE { p.a } else { self.routes[p.r].nodes[p.a] }
-    }
-
-    #[inline]
-    fn last_node(&self, p: &Pc) -> usize {
-        if p.r == NONE { p.b } else { self.routes[p.r].nodes[p.b] }
-    }
-
-    /// Cost, load and preference of the route `pcs` would make for advisor `k`.
+    /// Cost, load and preference of the route `pcs` would make for advisor `k`. Travel runs between real stops:
+    /// breaks are transparent.
     fn cheap(&self, k: usize, pcs: &[Pc]) -> Cheap {
         let d = self.d;
         let prof = d.profile[k];
         let mut out = Cheap { cost: 0, load: 0, pref: 0, clients: false };
         let mut prev = NONE;
         for p in pcs {
-            let first = self.first_node(p);
-            if prev != NONE {
-                out.cost += d.cost(prof, prev, first);
-            }
             if p.r == NONE {
-                out.load += d.demand[p.a];
-                out.pref += d.pref(p.a, k);
-                out.clients = true;
-            } else {
-                let r = &self.routes[p.r];
+                let u = p.a;
+                if d.is_real(u) {
+                    if prev != NONE {
+                        out.cost += d.cost(prof, prev, u);
+                    }
+                    prev = u;
+                    out.clients = true;
+                }
+                out.load += d.demand[u];
+                out.pref += d.pref(u, k);
+                continue;
+            }
+            let r = &self.routes[p.r];
+            let fa = r.first_real[p.a];
+            if fa <= p.b {
+                if prev != NONE {
+                    out.cost += d.cost(prof, prev, r.nodes[fa]);
+                }
                 if r.prof == prof {
-                    out.cost += r.cum_cost[p.b] - r.cum_cost[p.a];
+                    out.cost += r.cum_cost[p.b] - r.cum_cost[fa];
                 } else {
-                    for i in p.a..p.b {
-                        out.cost += d.cost(prof, r.nodes[i], r.nodes[i + 1]);
+                    let mut last = r.nodes[fa];
+                    for &x in &r.nodes[fa + 1..=p.b] {
+                        if d.is_real(x) {
+                            out.cost += d.cost(prof, last, x);
+                            last = x;
+                        }
                     }
                 }
-                let below = if p.a > 0 { p.a - 1 } else { 0 };
-                out.load += r.cum_load[p.b] - if p.a > 0 { r.cum_load[below] } else { 0 };
-                if p.r == k {
-                    out.pref += r.cum_pref[p.b] - if p.a > 0 { r.cum_pref[below] } else { 0 };
-                } else if d.pref_cost != 0 {
-                    out.pref += r.nodes[p.a..=p.b].iter().map(|&u| d.pref(u, k)).sum::<i64>();
-                }
-                let last = r.nodes.len() - 1;
-                out.clients |= p.b >= 1 && p.a < last && last >= 2;
+                prev = r.last_real[p.b];
             }
-            prev = self.last_node(p);
+            let below = p.a.saturating_sub(1);
+            out.load += r.cum_load[p.b] - if p.a > 0 { r.cum_load[below] } else { 0 };
+            out.clients |= r.cum_visits[p.b] > if p.a > 0 { r.cum_visits[below] } else { 0 };
+            if p.r == k {
+                out.pref += r.cum_pref[p.b] - if p.a > 0 { r.cum_pref[below] } else { 0 };
+            } else if d.pref_cost != 0 {
+                out.pref += r.nodes[p.a..=p.b].iter().map(|&u| d.pref(u, k)).sum::<i64>();
+            }
         }
         out
     }
@@ -281,27 +328,50 @@ impl<'a> LocalSearch<'a> {
         let mut acc: Option<Seg> = None;
         let mut prev = NONE;
         for p in pcs {
-            let s = if p.r == NONE {
-                d.seg[p.a]
+            // The piece as (leading breaks, body from its first real stop, first and last real stops).
+            let (lead, body, first, last) = if p.r == NONE {
+                if d.is_real(p.a) { (None, Some(d.seg[p.a]), p.a, p.a) } else { (Some(d.seg[p.a]), None, NONE, NONE) }
             } else {
                 let r = &self.routes[p.r];
                 if r.prof == prof && p.a == 0 {
-                    r.fwd[p.b]
+                    (None, Some(r.fwd[p.b]), r.nodes[0], r.last_real[p.b])
                 } else if r.prof == prof && p.b == r.last() {
-                    r.bwd[p.a]
+                    (r.bwd_lead[p.a], Some(r.bwd[p.a]), r.nodes[r.first_real[p.a]], r.nodes[p.b])
                 } else {
-                    let mut s = d.seg[r.nodes[p.a]];
-                    for i in p.a + 1..=p.b {
-                        s = Seg::merge(&s, &d.seg[r.nodes[i]], d.dur(prof, r.nodes[i - 1], r.nodes[i]));
+                    let mut lead: Option<Seg> = None;
+                    let mut body: Option<Seg> = None;
+                    let (mut first, mut last) = (NONE, NONE);
+                    for &x in &r.nodes[p.a..=p.b] {
+                        let real = d.is_real(x);
+                        match (body, real) {
+                            (None, false) => {
+                                lead = Some(lead.map_or(d.seg[x], |l| Seg::merge(&l, &d.seg[x], 0)));
+                            }
+                            (None, true) => {
+                                body = Some(d.seg[x]);
+                                first = x;
+                                last = x;
+                            }
+                            (Some(b), false) => body = Some(Seg::merge(&b, &d.seg[x], 0)),
+                            (Some(b), true) => {
+                                body = Some(Seg::merge(&b, &d.seg[x], d.dur(prof, last, x)));
+                                last = x;
+                            }
+                        }
                     }
-                    s
+                    (lead, body, first, last)
                 }
             };
-            acc = Some(match acc {
-                None => s,
-                Some(a) => Seg::merge(&a, &s, d.dur(prof, prev, self.first_node(p))),
-            });
-            prev = self.last_node(p);
+            if let Some(l) = lead {
+                acc = Some(acc.map_or(l, |a| Seg::merge(&a, &l, 0)));
+            }
+            if let Some(b) = body {
+                acc = Some(match acc {
+                    None => b,
+                    Some(a) => Seg::merge(&a, &b, if prev == NONE { 0 } else { d.dur(prof, prev, first) }),
+                });
+                prev = last;
+            }
         }
         acc.expect("a route has at least its two ends")
     }
@@ -349,7 +419,10 @@ impl<'a> LocalSearch<'a> {
     /// Whether arc-based lower bounds apply between routes a and b (same profile, no preference costs).
     #[inline]
     fn fast(&self, a: usize, b: usize) -> bool {
-        self.d.pref_cost == 0 && self.routes[a].prof == self.routes[b].prof
+        self.d.pref_cost == 0
+            && self.routes[a].prof == self.routes[b].prof
+            && !self.d.has_breaks[a]
+            && !self.d.has_breaks[b]
     }
 
     fn build(&self, pcs: &[Pc]) -> Vec<usize> {
@@ -435,6 +508,13 @@ impl<'a> LocalSearch<'a> {
                         }
                         continue;
                     }
+                    if self.d.is_break[u] {
+                        if self.move_break(u) {
+                            self.mark_around(u);
+                            improved = true;
+                        }
+                        continue;
+                    }
                     neighbour_order.clear();
                     neighbour_order.extend_from_slice(&self.d.neighbours[u]);
                     for &v in &neighbour_order {
@@ -460,10 +540,119 @@ impl<'a> LocalSearch<'a> {
                     }
                 }
             }
-            if !self.swap_star_all(exhaustive) {
+            let star = self.swap_star_all(exhaustive);
+            let swapped = exhaustive && self.swap_routes_all();
+            if !star && !swapped {
                 break;
             }
         }
+    }
+
+    /// SwapRoutes: gives the visits of one route to another advisor and takes theirs (either may have none), each
+    /// advisor keeping their own breaks, when that pays. Only advisors of different kinds are tried.
+    fn swap_routes_all(&mut self) -> bool {
+        let nv = self.d.nv;
+        let mut improved = false;
+        for ka in 0..nv {
+            for kb in ka + 1..nv {
+                if self.d.kind[ka] == self.d.kind[kb] || (self.routes[ka].is_empty() && self.routes[kb].is_empty()) {
+                    continue;
+                }
+                let first_empty_of_kind = |this: &Self, k: usize| {
+                    !this.routes[k].is_empty()
+                        || (0..k).all(|j| this.d.kind[j] != this.d.kind[k] || !this.routes[j].is_empty())
+                };
+                if !first_empty_of_kind(self, ka) || !first_empty_of_kind(self, kb) {
+                    continue;
+                }
+                let (Some(na), Some(nb)) = (self.handover(kb, ka), self.handover(ka, kb)) else { continue };
+                let delta = self.eval_nodes(ka, &na) + self.eval_nodes(kb, &nb) - self.routes[ka].cost - self.routes[kb].cost;
+                if delta < 0 {
+                    self.replace_two(ka, na, kb, nb);
+                    improved = true;
+                }
+            }
+        }
+        improved
+    }
+
+    /// Route `from`'s visits as advisor `to`'s route, with `to`'s breaks where `from` had its own (extra ones
+    /// first); `None` if `to` cannot serve them all.
+    fn handover(&self, from: usize, to: usize) -> Option<Vec<usize>> {
+        let d = self.d;
+        let mut own_breaks: Vec<usize> = self.routes[to].nodes.iter().copied().filter(|&x| x < d.n && d.is_break[x]).collect();
+        let src = &self.routes[from].nodes;
+        let mut out = vec![d.start(to)];
+        let theirs = src.iter().filter(|&&x| x < d.n && d.is_break[x]).count();
+        while own_breaks.len() > theirs {
+            out.push(own_breaks.remove(0));
+        }
+        for &x in &src[1..src.len() - 1] {
+            if d.is_break[x] {
+                if !own_breaks.is_empty() {
+                    out.push(own_breaks.remove(0));
+                }
+            } else if d.compatible(x, to) {
+                out.push(x);
+            } else {
+                return None;
+            }
+        }
+        out.push(d.end(to));
+        Some(out)
+    }
+
+    /// The cost of advisor k driving the explicit node sequence `nodes` (start and end included).
+    fn eval_nodes(&self, k: usize, nodes: &[usize]) -> i64 {
+        let d = self.d;
+        let prof = d.profile[k];
+        let mut c = Cheap { cost: 0, load: 0, pref: 0, clients: false };
+        let mut last = nodes[0];
+        let mut s = d.seg[last];
+        for &x in &nodes[1..] {
+            if d.is_real(x) {
+                c.cost += d.cost(prof, last, x);
+                s = Seg::merge(&s, &d.seg[x], d.dur(prof, last, x));
+                last = x;
+            } else {
+                s = Seg::merge(&s, &d.seg[x], 0);
+            }
+            c.load += d.demand[x];
+            c.pref += d.pref(x, k);
+            c.clients |= d.is_visit(x);
+        }
+        self.total(k, &c, &s)
+    }
+
+    /// Moves a break to its best place in its route, if that pays.
+    fn move_break(&mut self, u: usize) -> bool {
+        let k = self.route_of[u];
+        let pu = self.pos[u];
+        let last = self.routes[k].last();
+        let mut best: Option<(i64, usize)> = None;
+        for after in 0..last {
+            if after == pu || after + 1 == pu {
+                continue;
+            }
+            let pcs = if after < pu {
+                [Pc::new(k, 0, after), Pc::new(k, pu, pu), Pc::new(k, after + 1, pu - 1), Pc::new(k, pu + 1, last)]
+            } else {
+                [Pc::new(k, 0, pu - 1), Pc::new(k, pu + 1, after), Pc::new(k, pu, pu), Pc::new(k, after + 1, last)]
+            };
+            if let Some(delta) = self.delta2(k, &pcs, NONE, &[], 0)
+                && best.is_none_or(|b| delta < b.0)
+            {
+                best = Some((delta, after));
+            }
+        }
+        let Some((_, after)) = best else { return false };
+        let anchor = self.routes[k].nodes[after];
+        let mut nodes = self.routes[k].nodes.clone();
+        nodes.remove(pu);
+        let at = nodes.iter().position(|&x| x == anchor).expect("anchor stays") + 1;
+        nodes.insert(at, u);
+        self.set_route(k, nodes);
+        true
     }
 
     /// Marks a node and its route neighbours as promising.
@@ -498,7 +687,7 @@ impl<'a> LocalSearch<'a> {
             if left == 0 {
                 break;
             }
-            if touched[u] || !d.servable[d.group[u]] {
+            if touched[u] || !d.servable[d.group[u]] || d.is_break[u] {
                 continue;
             }
             let remove = self.route_of[u] != NONE;
@@ -555,7 +744,7 @@ impl<'a> LocalSearch<'a> {
         let mut best: Option<(i64, usize)> = None;
         for u in 0..self.d.n {
             let k = self.route_of[u];
-            if k == NONE {
+            if k == NONE || self.d.is_break[u] {
                 continue;
             }
             let p = self.pos[u];
@@ -588,11 +777,16 @@ impl<'a> LocalSearch<'a> {
             if self.exchange(u, v, n, m) {
                 return true;
             }
-            // Insertion before v's route's first client: after the start depot.
-            if m == 0 && self.pos[v] == 1 {
-                let start = self.d.start(self.route_of[v]);
-                if self.exchange(u, start, n, 0) {
-                    return true;
+            // Insertion before v, after the breaks or the start that precede it.
+            if m == 0 {
+                let k = self.route_of[v];
+                let mut q = self.pos[v];
+                while q > 0 && !self.d.is_visit(self.routes[k].nodes[q - 1]) {
+                    q -= 1;
+                    let w = self.routes[k].nodes[q];
+                    if self.exchange(u, w, n, 0) {
+                        return true;
+                    }
                 }
             }
         }
@@ -682,7 +876,7 @@ impl<'a> LocalSearch<'a> {
             if pv + 1 == pu || (pv >= pu && pv < pu + n) {
                 return false;
             }
-            if self.d.pref_cost == 0 {
+            if self.d.pref_cost == 0 && !self.d.has_breaks[k] {
                 let r = &self.routes[k];
                 let d = self.d;
                 let c = |x: usize, y: usize| d.cost(r.prof, r.nodes[x], r.nodes[y]);
@@ -712,7 +906,7 @@ impl<'a> LocalSearch<'a> {
             if a + la > b {
                 return false;
             }
-            if self.d.pref_cost == 0 {
+            if self.d.pref_cost == 0 && !self.d.has_breaks[k] {
                 let r = &self.routes[k];
                 let d = self.d;
                 let c = |x: usize, y: usize| d.cost(r.prof, r.nodes[x], r.nodes[y]);
@@ -769,7 +963,7 @@ impl<'a> LocalSearch<'a> {
             return false;
         }
         let same_class = self.d.class[ku] == self.d.class[kv];
-        if same_class && self.d.pref_cost == 0 {
+        if same_class && self.fast(ku, kv) {
             let (ra, rb) = (&self.routes[ku], &self.routes[kv]);
             let d = self.d;
             let c = |x: usize, y: usize| d.cost(ra.prof, x, y);
@@ -842,20 +1036,22 @@ impl<'a> LocalSearch<'a> {
         self.set_route(kb, nb);
     }
 
-    /// Moves u into the first empty route of an advisor who may serve it, if that pays.
+    /// Moves u (alone or with its successor) into an empty route, trying the first empty route of each class
+    /// of advisors who may serve it, if that pays.
     fn try_empty_route(&mut self, u: usize) -> bool {
         let ku = self.route_of[u];
-        let Some(ke) = (0..self.d.nv).find(|&k| k != ku && self.routes[k].is_empty() && self.d.compatible(u, k))
-        else {
-            return false;
-        };
-        let pu = self.pos[u];
-        let lu = self.routes[ku].last();
-        let a = [Pc::new(ku, 0, pu - 1), Pc::new(ku, pu + 1, lu)];
-        let b = [Pc::new(ke, 0, 0), Pc::new(ku, pu, pu), Pc::new(ke, 1, 1)];
-        if self.delta2(ku, &a, ke, &b, 0).is_some() {
-            self.apply(ku, &a, ke, &b);
-            return true;
+        let mut classes: Vec<usize> = Vec::new();
+        for k in 0..self.d.nv {
+            if k == ku || !self.routes[k].is_empty() || !self.d.compatible(u, k) || classes.contains(&self.d.kind[k]) {
+                continue;
+            }
+            classes.push(self.d.kind[k]);
+            let start = self.d.start(k);
+            for n in 1..=2 {
+                if self.exchange(u, start, n, 0) {
+                    return true;
+                }
+            }
         }
         false
     }

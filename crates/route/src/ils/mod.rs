@@ -132,7 +132,7 @@ pub fn solve_with(
         let solution = to_solution(d, problem, ind, &reasons);
         let imp = Improvement {
             solution: &solution,
-            cost: ind.base - used(ind) * fleet - dropped_cost,
+            cost: ind.base - used(d, ind) * fleet - dropped_cost,
             iteration,
             elapsed: started.elapsed(),
         };
@@ -149,7 +149,7 @@ pub fn solve_with(
         // on with every required visit optional at a cost above any plan's, so that the fewest are left out and,
         // among plans that leave out as many, the cheapest wins.
         let (routes, _) = drop_until_feasible(&data, &first.best_infeasible);
-        for g in 0..data.members.len() {
+        for g in 0..data.visits {
             if data.required[g] && data.servable[g] {
                 data.required[g] = false;
                 data.penalty[g] = required_cost;
@@ -187,7 +187,7 @@ pub fn solve_with(
     let dropped_cost = dropped.iter().filter(|&&g| !served[g]).count() as i64 * required_cost;
     Ok(Outcome {
         solution: to_solution(&data, problem, &ind, &reasons),
-        cost: ind.base - used(&ind) * fleet - dropped_cost,
+        cost: ind.base - used(&data, &ind) * fleet - dropped_cost,
         feasible: ind.feasible(),
         iterations,
         elapsed: started.elapsed(),
@@ -355,8 +355,8 @@ const HISTORY: usize = 300;
 /// Most visits one perturbation removes.
 const MAX_PERTURB: usize = 25;
 
-fn used(ind: &Individual) -> i64 {
-    ind.routes.iter().filter(|r| !r.is_empty()).count() as i64
+fn used(d: &Data, ind: &Individual) -> i64 {
+    ind.routes.iter().filter(|r| r.iter().any(|&u| d.is_visit(u))).count() as i64
 }
 
 /// A fixed cost per advisor larger than any possible travel cost of a whole plan.
@@ -448,14 +448,18 @@ fn to_solution(d: &Data, p: &Problem, ind: &Individual, reasons: &[Option<Reason
     let mut served = vec![false; p.visits.len()];
     let mut routes = Vec::new();
     for (k, r) in ind.routes.iter().enumerate() {
-        if r.is_empty() {
+        if !r.iter().any(|&u| d.is_visit(u)) {
             continue;
         }
         let stops = r
             .iter()
             .map(|&u| {
-                served[d.group[u]] = true;
-                Stop::Visit(d.group[u])
+                if d.is_break[u] {
+                    Stop::Break(d.break_of[u].1)
+                } else {
+                    served[d.group[u]] = true;
+                    Stop::Visit(d.group[u])
+                }
             })
             .collect();
         routes.push(Route { vehicle: k, stops });
