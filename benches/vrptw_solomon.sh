@@ -31,12 +31,16 @@ case "$OBJECTIVE" in
   hierarchical) BKS_OBJ=hierarchical ;;
   *) echo "error: OBJECTIVE must be distance or hierarchical, not '$OBJECTIVE'" >&2; exit 2 ;;
 esac
-cargo build --release -q
+# NEUVO names a prebuilt binary (then nothing is built).
+if [ -z "${NEUVO:-}" ]; then
+  cargo build --release -q
+  NEUVO=./target/release/neuvo
+fi
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 for inst in "${INSTANCES[@]}"; do
   name=$(basename "$inst" .txt)
-  ./target/release/neuvo vrptw solve "$inst" --time-limit "$SECONDS_LIMIT" --seed 1 --objective "$OBJECTIVE" \
+  "$NEUVO" vrptw solve "$inst" --time-limit "$SECONDS_LIMIT" --seed 1 --objective "$OBJECTIVE" \
     --out "$OUT/$name.sol" --json > "$OUT/$name.neuvo.json"
   python3 "$CHECK" "$inst" "$OUT/$name.sol" --bks "$BENCH/bks.csv" --objective "$BKS_OBJ" > "$OUT/$name.check.json" || true
 done

@@ -45,7 +45,7 @@ pub(crate) fn solve(args: &SolveArgs) -> Result<()> {
         .with_context(|| format!("reading {}", args.instance.display()))?;
     let inst = solomon::parse(&text, &args.instance.display().to_string())?;
     let problem = inst.to_problem();
-    if !(args.time_limit > 0.0) {
+    if args.time_limit.is_nan() || args.time_limit <= 0.0 {
         anyhow::bail!("--time-limit must be positive seconds, got {}", args.time_limit);
     }
     let params = Params {

@@ -61,7 +61,11 @@ pub fn brute_moves(p: &neuvo_route::Problem, sol: &neuvo_route::Solution) {
                         count += 1;
                         best = best.max(base_cost - c.cost.total());
                         if let Stop::Visit(x) = u {
-                            eprintln!("improving relocate: visit {} from route {ra} pos {i} to route {rb} pos {j}: -{}", x + 1, base_cost - c.cost.total());
+                            eprintln!(
+                                "improving relocate: visit {} from route {ra} pos {i} to route {rb} pos {j}: -{}",
+                                x + 1,
+                                base_cost - c.cost.total()
+                            );
                         }
                     }
                 }

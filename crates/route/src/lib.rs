@@ -25,6 +25,4 @@ mod solution;
 pub use brute::{BRUTE_FORCE_MAX, brute_force};
 pub use ils::{Control, Improvement, Outcome, Params, Priority, solve, solve_with};
 pub use problem::{Break, Matrix, NEVER, Objective, Problem, ProblemError, TimeWindow, Vehicle, Visit};
-pub use solution::{
-    CheckReport, Cost, Reason, Route, Schedule, Solution, Stop, Timing, Unassigned, check,
-};
+pub use solution::{CheckReport, Cost, Reason, Route, Schedule, Solution, Stop, Timing, Unassigned, check};

@@ -338,7 +338,12 @@ impl Problem {
             }
             for loc in [v.start, v.end] {
                 if loc >= size {
-                    return Err(ProblemError::Location { what: "advisor", id: v.id.clone(), location: loc, size });
+                    return Err(ProblemError::Location {
+                        what: "advisor",
+                        id: v.id.clone(),
+                        location: loc,
+                        size,
+                    });
                 }
             }
             if v.profile >= self.matrices.len() {
@@ -367,7 +372,12 @@ impl Problem {
                 return Err(ProblemError::DuplicateId { what: "visit", id: v.id.clone() });
             }
             if v.location >= size {
-                return Err(ProblemError::Location { what: "visit", id: v.id.clone(), location: v.location, size });
+                return Err(ProblemError::Location {
+                    what: "visit",
+                    id: v.id.clone(),
+                    location: v.location,
+                    size,
+                });
             }
             for w in &v.windows {
                 check_window("visit", &v.id, *w)?;

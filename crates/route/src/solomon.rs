@@ -92,7 +92,10 @@ pub fn parse(text: &str, path: &str) -> Result<Instance, SolomonError> {
             ));
         }
         if nums[0] as usize != customers.len() {
-            return Err(err(no, format!("customer number {} out of sequence; expected {}", nums[0], customers.len())));
+            return Err(err(
+                no,
+                format!("customer number {} out of sequence; expected {}", nums[0], customers.len()),
+            ));
         }
         if nums[5] < nums[4] {
             return Err(err(no, format!("due date {} is before ready time {}", nums[5], nums[4])));
@@ -139,14 +142,24 @@ impl Instance {
         let s = |v: f64| (v * SCALE).round() as i64;
         let visits = (1..n)
             .map(|i| {
-                let mut v = Visit::new(i.to_string(), i, TimeWindow::new(s(self.ready[i]), s(self.due[i])), s(self.service[i]));
+                let mut v = Visit::new(
+                    i.to_string(),
+                    i,
+                    TimeWindow::new(s(self.ready[i]), s(self.due[i])),
+                    s(self.service[i]),
+                );
                 v.demand = self.demand[i];
                 v
             })
             .collect();
         let vehicles = (0..self.vehicles)
             .map(|k| {
-                let mut v = Vehicle::new(format!("v{}", k + 1), 0, 0, TimeWindow::new(s(self.ready[0]), s(self.due[0])));
+                let mut v = Vehicle::new(
+                    format!("v{}", k + 1),
+                    0,
+                    0,
+                    TimeWindow::new(s(self.ready[0]), s(self.due[0])),
+                );
                 v.capacity = self.capacity;
                 v
             })

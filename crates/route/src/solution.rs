@@ -209,7 +209,9 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
             }
         }
         if bad_index {
-            report.violations.push(format!("route {r}: a stop refers to a visit or break that does not exist"));
+            report
+                .violations
+                .push(format!("route {r}: a stop refers to a visit or break that does not exist"));
             continue;
         }
         if route.stops.is_empty() {
@@ -241,12 +243,16 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
             continue;
         }
         if std::mem::replace(&mut listed[u.visit], true) {
-            report.violations.push(format!("visit '{}' is listed twice as unassigned", problem.visits[u.visit].id));
+            report
+                .violations
+                .push(format!("visit '{}' is listed twice as unassigned", problem.visits[u.visit].id));
         }
     }
     for (i, v) in problem.visits.iter().enumerate() {
         match (seen[i], listed[i]) {
-            (0, false) => report.violations.push(format!("visit '{}' is neither routed nor unassigned", v.id)),
+            (0, false) => {
+                report.violations.push(format!("visit '{}' is neither routed nor unassigned", v.id));
+            }
             (0, true) => match v.penalty {
                 Some(p) => report.cost.unserved += p,
                 None => report.unserved_required.push(i),
@@ -303,7 +309,10 @@ fn simulate(problem: &Problem, route: &crate::solution::Route, departure: i64) -
                         Some(s) => s,
                         None => {
                             let last = v.windows.iter().map(|w| w.end).max().unwrap_or(arrival);
-                            problems.push(format!("visit '{}' starts at {arrival}, after its last window ({last})", v.id));
+                            problems.push(format!(
+                                "visit '{}' starts at {arrival}, after its last window ({last})",
+                                v.id
+                            ));
                             arrival
                         }
                     }
@@ -318,9 +327,17 @@ fn simulate(problem: &Problem, route: &crate::solution::Route, departure: i64) -
                 let br = &veh.breaks[b];
                 let start = t.max(br.window.start);
                 if start > br.window.end {
-                    problems.push(format!("break {b} starts at {start}, after its window ({})", br.window.end));
+                    problems
+                        .push(format!("break {b} starts at {start}, after its window ({})", br.window.end));
                 }
-                stops.push(Timing { stop: s, arrival: t, start, end: start + br.duration, travel: 0, travel_cost: 0 });
+                stops.push(Timing {
+                    stop: s,
+                    arrival: t,
+                    start,
+                    end: start + br.duration,
+                    travel: 0,
+                    travel_cost: 0,
+                });
                 t = start + br.duration;
             }
         }

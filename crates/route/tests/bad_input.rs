@@ -23,11 +23,17 @@ fn malformed_problems_are_errors_that_name_the_culprit() {
 
     let mut p = base.clone();
     p.visits[3].id = "c0".into();
-    assert!(matches!(solve(&p, &params(1, 10)).unwrap_err(), ProblemError::DuplicateId { what: "visit", .. }));
+    assert!(matches!(
+        solve(&p, &params(1, 10)).unwrap_err(),
+        ProblemError::DuplicateId { what: "visit", .. }
+    ));
 
     let mut p = base.clone();
     p.vehicles[1].id = p.vehicles[0].id.clone();
-    assert!(matches!(solve(&p, &params(1, 10)).unwrap_err(), ProblemError::DuplicateId { what: "advisor", .. }));
+    assert!(matches!(
+        solve(&p, &params(1, 10)).unwrap_err(),
+        ProblemError::DuplicateId { what: "advisor", .. }
+    ));
 
     let mut p = base.clone();
     p.visits[0].location = 999;
@@ -47,7 +53,7 @@ fn malformed_problems_are_errors_that_name_the_culprit() {
     let e = solve(&p, &params(1, 10)).unwrap_err();
     assert!(matches!(e, ProblemError::PinnedLongerThanShift { .. }), "{e}");
 
-    let mut p = base.clone();
+    let mut p = base;
     p.vehicles.clear();
     assert_eq!(solve(&p, &params(1, 10)).unwrap_err(), ProblemError::NoVehicles);
 }

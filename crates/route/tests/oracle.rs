@@ -21,7 +21,11 @@ fn compare(seed: u64, spec: &Spec) {
         report.unserved_required,
         oracle.unserved_required
     );
-    assert_eq!(out.cost, best_cost, "seed {seed}: solver {} vs optimum {best_cost}\n{:?}\n{:?}", out.cost, out.solution, best);
+    assert_eq!(
+        out.cost, best_cost,
+        "seed {seed}: solver {} vs optimum {best_cost}\n{:?}\n{:?}",
+        out.cost, out.solution, best
+    );
 }
 
 #[test]

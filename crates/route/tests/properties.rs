@@ -34,7 +34,10 @@ fn every_visit_is_routed_once_or_unassigned_with_a_reason_and_costs_agree() {
             for s in &r.stops {
                 if let Stop::Visit(i) = s {
                     count[*i] += 1;
-                    assert!(p.compatible(*i, r.vehicle), "seed {seed}: visit {i} on an advisor who cannot serve it");
+                    assert!(
+                        p.compatible(*i, r.vehicle),
+                        "seed {seed}: visit {i} on an advisor who cannot serve it"
+                    );
                 }
             }
         }
@@ -45,7 +48,9 @@ fn every_visit_is_routed_once_or_unassigned_with_a_reason_and_costs_agree() {
             match u.reason {
                 Reason::Skill => assert!((0..p.vehicles.len()).all(|k| !p.compatible(u.visit, k))),
                 Reason::Language => assert!(!v.languages.is_empty()),
-                Reason::NotWorthIt => assert!(v.penalty.is_some(), "a required visit left out as not worth it"),
+                Reason::NotWorthIt => {
+                    assert!(v.penalty.is_some(), "a required visit left out as not worth it");
+                }
                 _ => {}
             }
         }

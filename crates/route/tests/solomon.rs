@@ -45,7 +45,8 @@ fn plans_are_feasible_for_the_referee_and_distances_agree() {
         ("RC201", Priority::FewestVehicles),
     ] {
         let path = bench.join(format!("{name}.txt"));
-        let inst = solomon::parse(&std::fs::read_to_string(&path).expect("readable"), name).expect("Solomon format");
+        let inst =
+            solomon::parse(&std::fs::read_to_string(&path).expect("readable"), name).expect("Solomon format");
         let problem = inst.to_problem();
         let params = Params {
             seed: 1,
@@ -77,15 +78,20 @@ fn plans_are_feasible_for_the_referee_and_distances_agree() {
 
 #[test]
 fn malformed_solomon_files_are_named_with_their_line() {
-    let e = solomon::parse("X\n\nVEHICLE\nNUMBER CAPACITY\n 25 200\n\nCUSTOMER\n 0 1 2 0 0 100 0\n 1 3 4 oops 0 10 1\n", "bad.txt")
-        .unwrap_err();
+    let e = solomon::parse(
+        "X\n\nVEHICLE\nNUMBER CAPACITY\n 25 200\n\nCUSTOMER\n 0 1 2 0 0 100 0\n 1 3 4 oops 0 10 1\n",
+        "bad.txt",
+    )
+    .unwrap_err();
     assert_eq!(e.line, 9);
     assert!(e.to_string().contains("bad.txt") && e.to_string().contains("oops"), "{e}");
     let e = solomon::parse("X\nCUSTOMER\n 0 1 2 0 0 100 0\n", "f.txt").unwrap_err();
     assert!(e.to_string().contains("VEHICLE"), "{e}");
-    let e = solomon::parse("X\nNUMBER\n 2 10\nCUSTOMER\n 0 1 2 0 0 100 0\n 2 1 2 1 0 100 0\n", "f.txt").unwrap_err();
+    let e = solomon::parse("X\nNUMBER\n 2 10\nCUSTOMER\n 0 1 2 0 0 100 0\n 2 1 2 1 0 100 0\n", "f.txt")
+        .unwrap_err();
     assert!(e.to_string().contains("out of sequence"), "{e}");
-    let e = solomon::parse("X\nNUMBER\n 2 10\nCUSTOMER\n 0 1 2 0 0 100 0\n 1 1 2 1 50 10 0\n", "f.txt").unwrap_err();
+    let e = solomon::parse("X\nNUMBER\n 2 10\nCUSTOMER\n 0 1 2 0 0 100 0\n 1 1 2 1 50 10 0\n", "f.txt")
+        .unwrap_err();
     assert!(e.to_string().contains("before ready"), "{e}");
     assert!(solomon::parse("", "f.txt").is_err());
 }

@@ -106,7 +106,12 @@ impl Data {
             for (b, br) in veh.breaks.iter().enumerate() {
                 members.push(vec![loc.len()]);
                 loc.push(veh.start);
-                seg.push(Seg { duration: br.duration, time_warp: 0, early: br.window.start, late: br.window.end });
+                seg.push(Seg {
+                    duration: br.duration,
+                    time_warp: 0,
+                    early: br.window.start,
+                    late: br.window.end,
+                });
                 demand.push(0);
                 group.push(members.len() - 1);
                 break_of.push((k, b));
@@ -151,7 +156,16 @@ impl Data {
         for v in &p.vehicles {
             let key = format!(
                 "{}|{}|{}|{:?}|{:?}|{}|{}|{:?}|{:?}|{:?}",
-                v.profile, v.start, v.end, v.shift, v.max_work, v.capacity, v.fixed_cost, v.skills, v.languages, v.breaks
+                v.profile,
+                v.start,
+                v.end,
+                v.shift,
+                v.max_work,
+                v.capacity,
+                v.fixed_cost,
+                v.skills,
+                v.languages,
+                v.breaks
             );
             let c = kinds.iter().position(|k| *k == key).unwrap_or_else(|| {
                 kinds.push(key);
@@ -170,12 +184,22 @@ impl Data {
             seg,
             demand,
             group: group.clone(),
-            is_break: is_break.clone(),
+            is_break,
             break_of,
             has_breaks: p.vehicles.iter().map(|v| !v.breaks.is_empty()).collect(),
             visits: p.visits.len(),
-            required: p.visits.iter().map(|v| v.penalty.is_none()).chain(members[p.visits.len()..].iter().map(|_| true)).collect(),
-            penalty: p.visits.iter().map(|v| v.penalty.unwrap_or(0)).chain(members[p.visits.len()..].iter().map(|_| 0)).collect(),
+            required: p
+                .visits
+                .iter()
+                .map(|v| v.penalty.is_none())
+                .chain(members[p.visits.len()..].iter().map(|_| true))
+                .collect(),
+            penalty: p
+                .visits
+                .iter()
+                .map(|v| v.penalty.unwrap_or(0))
+                .chain(members[p.visits.len()..].iter().map(|_| 0))
+                .collect(),
             servable: vec![true; members.len()],
             members,
             compat,

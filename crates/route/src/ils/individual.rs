@@ -3,7 +3,6 @@
 use super::data::{Data, Seg};
 use super::ls::Penalties;
 
-
 /// A solution as the genetic algorithm sees it: one list of client nodes per advisor, with its cost parts.
 #[derive(Clone, Debug)]
 pub(crate) struct Individual {
@@ -52,8 +51,8 @@ impl Individual {
             time_excess += seg.time_warp + (seg.duration - d.max_work[k]).max(0);
         }
         let mut missing = 0;
-        for g in 0..d.members.len() {
-            if !served[g] && d.servable[g] {
+        for (g, &was_served) in served.iter().enumerate() {
+            if !was_served && d.servable[g] {
                 if d.required[g] {
                     missing += 1;
                 } else {
@@ -92,7 +91,12 @@ impl PenaltyManager {
 
     pub(crate) fn new() -> Self {
         let mid = Self::MIN + (Self::MAX - Self::MIN) / 2.0;
-        PenaltyManager { pen: Penalties { tw: mid as i64, load: mid as i64 }, weights: [mid, mid], feasible: [0, 0], seen: 0 }
+        PenaltyManager {
+            pen: Penalties { tw: mid as i64, load: mid as i64 },
+            weights: [mid, mid],
+            feasible: [0, 0],
+            seen: 0,
+        }
     }
 
     /// The highest penalties, for the first local search.

@@ -96,6 +96,8 @@ pub(crate) struct LocalSearch<'a> {
     promising: Vec<bool>,
     /// Counter value when the current solution was loaded.
     loaded_at: u64,
+    /// Evaluate moves without applying them (benchmarks).
+    pub(crate) dry_run: bool,
 }
 
 impl<'a> LocalSearch<'a> {
@@ -132,6 +134,7 @@ impl<'a> LocalSearch<'a> {
             order: (0..d.n).collect(),
             promising: vec![false; d.n],
             loaded_at: 0,
+            dry_run: false,
         }
     }
 
@@ -142,10 +145,10 @@ impl<'a> LocalSearch<'a> {
         self.counter = 1;
         self.last_tested.iter_mut().for_each(|t| *t = 0);
         self.last_tested_pair.iter_mut().for_each(|t| *t = 0);
-        for k in 0..self.d.nv {
-            let mut nodes = Vec::with_capacity(routes[k].len() + 2);
+        for (k, route) in routes.iter().enumerate().take(self.d.nv) {
+            let mut nodes = Vec::with_capacity(route.len() + 2);
             nodes.push(self.d.start(k));
-            nodes.extend_from_slice(&routes[k]);
+            nodes.extend_from_slice(route);
             nodes.push(self.d.end(k));
             self.set_route(k, nodes);
         }
@@ -330,7 +333,11 @@ impl<'a> LocalSearch<'a> {
         for p in pcs {
             // The piece as (leading breaks, body from its first real stop, first and last real stops).
             let (lead, body, first, last) = if p.r == NONE {
-                if d.is_real(p.a) { (None, Some(d.seg[p.a]), p.a, p.a) } else { (Some(d.seg[p.a]), None, NONE, NONE) }
+                if d.is_real(p.a) {
+                    (None, Some(d.seg[p.a]), p.a, p.a)
+                } else {
+                    (Some(d.seg[p.a]), None, NONE, NONE)
+                }
             } else {
                 let r = &self.routes[p.r];
                 if r.prof == prof && p.a == 0 {
@@ -441,7 +448,7 @@ impl<'a> LocalSearch<'a> {
         let na = self.build(a);
         let nb = if kb != NONE { Some(self.build(b)) } else { None };
         // Nodes that leave every route (removals) are unmarked first.
-        let old: Vec<usize> = self.routes[ka].nodes.iter().copied().collect();
+        let old: Vec<usize> = self.routes[ka].nodes.to_vec();
         let old_b: Vec<usize> = if kb != NONE { self.routes[kb].nodes.clone() } else { Vec::new() };
         for &u in old.iter().chain(&old_b) {
             if self.d.is_client(u) {
@@ -555,7 +562,9 @@ impl<'a> LocalSearch<'a> {
         let mut improved = false;
         for ka in 0..nv {
             for kb in ka + 1..nv {
-                if self.d.kind[ka] == self.d.kind[kb] || (self.routes[ka].is_empty() && self.routes[kb].is_empty()) {
+                if self.d.kind[ka] == self.d.kind[kb]
+                    || (self.routes[ka].is_empty() && self.routes[kb].is_empty())
+                {
                     continue;
                 }
                 let first_empty_of_kind = |this: &Self, k: usize| {
@@ -566,7 +575,9 @@ impl<'a> LocalSearch<'a> {
                     continue;
                 }
                 let (Some(na), Some(nb)) = (self.handover(kb, ka), self.handover(ka, kb)) else { continue };
-                let delta = self.eval_nodes(ka, &na) + self.eval_nodes(kb, &nb) - self.routes[ka].cost - self.routes[kb].cost;
+                let delta = self.eval_nodes(ka, &na) + self.eval_nodes(kb, &nb)
+                    - self.routes[ka].cost
+                    - self.routes[kb].cost;
                 if delta < 0 {
                     self.replace_two(ka, na, kb, nb);
                     improved = true;
@@ -580,7 +591,8 @@ impl<'a> LocalSearch<'a> {
     /// first); `None` if `to` cannot serve them all.
     fn handover(&self, from: usize, to: usize) -> Option<Vec<usize>> {
         let d = self.d;
-        let mut own_breaks: Vec<usize> = self.routes[to].nodes.iter().copied().filter(|&x| x < d.n && d.is_break[x]).collect();
+        let mut own_breaks: Vec<usize> =
+            self.routes[to].nodes.iter().copied().filter(|&x| x < d.n && d.is_break[x]).collect();
         let src = &self.routes[from].nodes;
         let mut out = vec![d.start(to)];
         let theirs = src.iter().filter(|&&x| x < d.n && d.is_break[x]).count();
@@ -624,6 +636,28 @@ impl<'a> LocalSearch<'a> {
         self.total(k, &c, &s)
     }
 
+    /// Evaluates the exchange (n, m) for every client and each of its routed granular neighbours without
+    /// applying anything: (moves evaluated, improving ones). For benchmarks.
+    pub(crate) fn sweep(&mut self, n: usize, m: usize) -> (usize, usize) {
+        let dry = std::mem::replace(&mut self.dry_run, true);
+        let (mut evaluated, mut improving) = (0, 0);
+        for u in 0..self.d.n {
+            if self.route_of[u] == NONE {
+                continue;
+            }
+            for i in 0..self.d.neighbours[u].len() {
+                let v = self.d.neighbours[u][i];
+                if self.route_of[v] == NONE {
+                    continue;
+                }
+                evaluated += 1;
+                improving += usize::from(self.exchange(u, v, n, m));
+            }
+        }
+        self.dry_run = dry;
+        (evaluated, improving)
+    }
+
     /// Moves a break to its best place in its route, if that pays.
     fn move_break(&mut self, u: usize) -> bool {
         let k = self.route_of[u];
@@ -635,9 +669,19 @@ impl<'a> LocalSearch<'a> {
                 continue;
             }
             let pcs = if after < pu {
-                [Pc::new(k, 0, after), Pc::new(k, pu, pu), Pc::new(k, after + 1, pu - 1), Pc::new(k, pu + 1, last)]
+                [
+                    Pc::new(k, 0, after),
+                    Pc::new(k, pu, pu),
+                    Pc::new(k, after + 1, pu - 1),
+                    Pc::new(k, pu + 1, last),
+                ]
             } else {
-                [Pc::new(k, 0, pu - 1), Pc::new(k, pu + 1, after), Pc::new(k, pu, pu), Pc::new(k, after + 1, last)]
+                [
+                    Pc::new(k, 0, pu - 1),
+                    Pc::new(k, pu + 1, after),
+                    Pc::new(k, pu, pu),
+                    Pc::new(k, after + 1, last),
+                ]
             };
             if let Some(delta) = self.delta2(k, &pcs, NONE, &[], 0)
                 && best.is_none_or(|b| delta < b.0)
@@ -731,9 +775,7 @@ impl<'a> LocalSearch<'a> {
                 let pcs = [Pc::new(k, 0, after), Pc::loose(u), Pc::new(k, after + 1, last)];
                 let c = self.cheap(k, &pcs);
                 let s = self.timing(k, &pcs);
-                ok |= s.time_warp == 0
-                    && s.duration <= self.d.max_work[k]
-                    && c.load <= self.d.capacity[k];
+                ok |= s.time_warp == 0 && s.duration <= self.d.max_work[k] && c.load <= self.d.capacity[k];
             }
         }
         ok
@@ -812,7 +854,8 @@ impl<'a> LocalSearch<'a> {
             return false;
         }
         if ku != kv {
-            if !self.compatible_all(kv, ku, pu, pu + n - 1) || (m > 0 && !self.compatible_all(ku, kv, pv, pv + m - 1))
+            if !self.compatible_all(kv, ku, pu, pu + n - 1)
+                || (m > 0 && !self.compatible_all(ku, kv, pv, pv + m - 1))
             {
                 return false;
             }
@@ -863,6 +906,9 @@ impl<'a> LocalSearch<'a> {
                 b_len = 3;
             }
             if self.delta2(ku, &a[..a_len], kv, &b[..b_len], 0).is_some() {
+                if self.dry_run {
+                    return true;
+                }
                 self.apply(ku, &a[..a_len], kv, &b[..b_len]);
                 return true;
             }
@@ -940,6 +986,9 @@ impl<'a> LocalSearch<'a> {
             len = i;
         }
         if self.delta2(k, &pcs[..len], NONE, &[], 0).is_some() {
+            if self.dry_run {
+                return true;
+            }
             self.apply(k, &pcs[..len], NONE, &[]);
             return true;
         }
@@ -967,8 +1016,10 @@ impl<'a> LocalSearch<'a> {
             let (ra, rb) = (&self.routes[ku], &self.routes[kv]);
             let d = self.d;
             let c = |x: usize, y: usize| d.cost(ra.prof, x, y);
-            let cost_a = ra.cum_cost[pu] + c(ra.nodes[pu], rb.nodes[pv + 1]) + rb.cum_cost[lv] - rb.cum_cost[pv + 1];
-            let cost_b = rb.cum_cost[pv] + c(rb.nodes[pv], ra.nodes[pu + 1]) + ra.cum_cost[lu] - ra.cum_cost[pu + 1];
+            let cost_a =
+                ra.cum_cost[pu] + c(ra.nodes[pu], rb.nodes[pv + 1]) + rb.cum_cost[lv] - rb.cum_cost[pv + 1];
+            let cost_b =
+                rb.cum_cost[pv] + c(rb.nodes[pv], ra.nodes[pu + 1]) + ra.cum_cost[lu] - ra.cum_cost[pu + 1];
             let load_a = ra.cum_load[pu] + rb.cum_load[lv] - rb.cum_load[pv];
             let load_b = rb.cum_load[pv] + ra.cum_load[lu] - ra.cum_load[pu];
             let bound = self.bound(ku, cost_a, load_a, pu > 0 || pv + 1 < lv)
@@ -1042,7 +1093,11 @@ impl<'a> LocalSearch<'a> {
         let ku = self.route_of[u];
         let mut classes: Vec<usize> = Vec::new();
         for k in 0..self.d.nv {
-            if k == ku || !self.routes[k].is_empty() || !self.d.compatible(u, k) || classes.contains(&self.d.kind[k]) {
+            if k == ku
+                || !self.routes[k].is_empty()
+                || !self.d.compatible(u, k)
+                || classes.contains(&self.d.kind[k])
+            {
                 continue;
             }
             classes.push(self.d.kind[k]);
@@ -1097,12 +1152,22 @@ impl<'a> LocalSearch<'a> {
                 pcs[2] = Pc::new(k, ps + 1, last);
                 len = 3;
             } else if after < ps {
-                for p in [Pc::new(k, 0, after), Pc::loose(u), Pc::new(k, after + 1, ps - 1), Pc::new(k, ps + 1, last)] {
+                for p in [
+                    Pc::new(k, 0, after),
+                    Pc::loose(u),
+                    Pc::new(k, after + 1, ps - 1),
+                    Pc::new(k, ps + 1, last),
+                ] {
                     pcs[len] = p;
                     len += 1;
                 }
             } else {
-                for p in [Pc::new(k, 0, ps - 1), Pc::new(k, ps + 1, after), Pc::loose(u), Pc::new(k, after + 1, last)] {
+                for p in [
+                    Pc::new(k, 0, ps - 1),
+                    Pc::new(k, ps + 1, after),
+                    Pc::loose(u),
+                    Pc::new(k, after + 1, last),
+                ] {
                     pcs[len] = p;
                     len += 1;
                 }
@@ -1200,7 +1265,10 @@ impl<'a> LocalSearch<'a> {
                 if self.routes[kb].is_empty() {
                     continue;
                 }
-                if !exhaustive && self.routes[ka].modified <= self.loaded_at && self.routes[kb].modified <= self.loaded_at {
+                if !exhaustive
+                    && self.routes[ka].modified <= self.loaded_at
+                    && self.routes[kb].modified <= self.loaded_at
+                {
                     continue;
                 }
                 let key = ka * nv + kb;
@@ -1266,7 +1334,14 @@ impl<'a> LocalSearch<'a> {
 
     /// Pieces of route k with the client at `remove` taken out and `node` inserted after position `after`
     /// (positions of the route as it is; `after` is never `remove`'s own predecessor-or-self: that is "in place").
-    fn removed_inserted(k: usize, last: usize, remove: usize, node: usize, after: usize, out: &mut [Pc; 4]) -> usize {
+    fn removed_inserted(
+        k: usize,
+        last: usize,
+        remove: usize,
+        node: usize,
+        after: usize,
+        out: &mut [Pc; 4],
+    ) -> usize {
         if after + 1 == remove || after == remove {
             out[0] = Pc::new(k, 0, remove - 1);
             out[1] = Pc::loose(node);
@@ -1337,7 +1412,14 @@ impl<'a> LocalSearch<'a> {
 
     /// From a top-three cache of places in route k, the best one that does not touch position `removed`, or the
     /// exact cost of taking `removed`'s place; returns (delta, after).
-    fn best_cached(&self, top: &[(i64, usize); 3], removed: usize, k: usize, node: usize, rem: i64) -> (i64, usize) {
+    fn best_cached(
+        &self,
+        top: &[(i64, usize); 3],
+        removed: usize,
+        k: usize,
+        node: usize,
+        rem: i64,
+    ) -> (i64, usize) {
         let last = self.routes[k].last();
         let pcs = [Pc::new(k, 0, removed - 1), Pc::loose(node), Pc::new(k, removed + 1, last)];
         let c = self.cheap(k, &pcs);

@@ -125,7 +125,8 @@ pub fn solve_with(
     let mut rng = SplitMix64::new(params.seed);
     let mut pm = PenaltyManager::new();
     let limit = |it: u64| {
-        params.max_iterations.is_some_and(|m| it >= m) || params.time_limit.is_some_and(|t| started.elapsed() >= t)
+        params.max_iterations.is_some_and(|m| it >= m)
+            || params.time_limit.is_some_and(|t| started.elapsed() >= t)
     };
     let stopped = std::cell::Cell::new(false);
     let mut notify = |d: &Data, ind: &Individual, iteration: u64, dropped_cost: i64| -> bool {
@@ -140,7 +141,7 @@ pub fn solve_with(
         stopped.get()
     };
     let initial = random_solution(&data, &mut rng);
-    let first = ils(&data, initial, &mut rng, &mut pm, 0, &limit, &mut |d, ind, it| notify(d, ind, it, 0));
+    let first = ils(&data, &initial, &mut rng, &mut pm, 0, &limit, &mut |d, ind, it| notify(d, ind, it, 0));
     let (mut best, mut iterations) = (first.best, first.iterations);
     let mut dropped: Vec<usize> = Vec::new();
     let required_cost = required_penalty(&data);
@@ -169,7 +170,7 @@ pub fn solve_with(
             None
         } else {
             let dr = &dropped_cost;
-            Some(ils(&data, routes.clone(), &mut rng, &mut pm, iterations, &phase_two, &mut |d, ind, it| {
+            Some(ils(&data, &routes, &mut rng, &mut pm, iterations, &phase_two, &mut |d, ind, it| {
                 notify(d, ind, it, dr(ind, d))
             }))
         };
@@ -272,7 +273,7 @@ struct Run {
 /// feasible plan and may end the search by returning true.
 fn ils(
     data: &Data,
-    start: Vec<Vec<usize>>,
+    start: &[Vec<usize>],
     rng: &mut SplitMix64,
     pm: &mut PenaltyManager,
     first_iteration: u64,
@@ -281,7 +282,7 @@ fn ils(
 ) -> Run {
     let mut ls = LocalSearch::new(data, PenaltyManager::max());
     // The start improved by an exhaustive search under the highest penalties.
-    ls.load(&start);
+    ls.load(start);
     ls.repair(rng);
     ls.search(rng, true);
     let init = Individual::new(data, ls.export());
@@ -418,7 +419,9 @@ fn pre_reasons(p: &Problem, d: &Data) -> Vec<Option<Reason>> {
             .copied()
             .filter(|&k| {
                 let prof = d.profile[k];
-                d.members[g].iter().any(|&u| d.dur(prof, d.start(k), u) < NEVER && d.dur(prof, u, d.end(k)) < NEVER)
+                d.members[g]
+                    .iter()
+                    .any(|&u| d.dur(prof, d.start(k), u) < NEVER && d.dur(prof, u, d.end(k)) < NEVER)
             })
             .collect();
         if reach.is_empty() {
@@ -468,8 +471,65 @@ fn to_solution(d: &Data, p: &Problem, ind: &Individual, reasons: &[Option<Reason
         .filter(|&g| !served[g])
         .map(|g| Unassigned {
             visit: g,
-            reason: reasons[g].unwrap_or(if p.visits[g].penalty.is_none() { Reason::TimeWindow } else { Reason::NotWorthIt }),
+            reason: reasons[g].unwrap_or(if p.visits[g].penalty.is_none() {
+                Reason::TimeWindow
+            } else {
+                Reason::NotWorthIt
+            }),
         })
         .collect();
     Solution { routes, unassigned }
+}
+
+/// Hooks for the criterion benchmarks (`benches/route_moves.rs`); not a stable interface.
+#[doc(hidden)]
+pub mod bench {
+    use super::*;
+
+    /// A problem's solver data and a local optimum of it.
+    pub struct MoveBench {
+        data: Data,
+        routes: Vec<Vec<usize>>,
+    }
+
+    impl MoveBench {
+        /// Builds the solver's data and a local optimum from a random plan.
+        pub fn new(problem: &Problem, coordinates: Option<&[(f64, f64)]>, seed: u64) -> MoveBench {
+            let data = Data::new(problem, coordinates, 50);
+            let mut rng = SplitMix64::new(seed);
+            let routes = {
+                let mut ls = LocalSearch::new(&data, PenaltyManager::max());
+                ls.load(&random_solution(&data, &mut rng));
+                ls.repair(&mut rng);
+                ls.search(&mut rng, true);
+                ls.export()
+            };
+            MoveBench { data, routes }
+        }
+
+        /// Evaluates every exchange (n, m) between neighbours on the local optimum: (evaluated, improving).
+        pub fn sweep(&self, n: usize, m: usize) -> (usize, usize) {
+            let mut ls = LocalSearch::new(&self.data, PenaltyManager::max());
+            ls.load(&self.routes);
+            ls.sweep(n, m)
+        }
+
+        /// Loads the local optimum into a fresh local search (the per-iteration set-up cost).
+        pub fn load(&self) -> usize {
+            let mut ls = LocalSearch::new(&self.data, PenaltyManager::max());
+            ls.load(&self.routes);
+            ls.export().len()
+        }
+
+        /// One iteration of the iterated local search from the local optimum: perturb, repair, search.
+        pub fn iteration(&self, seed: u64) -> i64 {
+            let mut rng = SplitMix64::new(seed);
+            let mut ls = LocalSearch::new(&self.data, PenaltyManager::max());
+            ls.load(&self.routes);
+            ls.perturb(10, &mut rng);
+            ls.repair(&mut rng);
+            ls.search(&mut rng, false);
+            Individual::new(&self.data, ls.export()).base
+        }
+    }
 }

@@ -39,7 +39,8 @@ pub fn instance(seed: u64, spec: &Spec) -> Problem {
     let mut rng = SplitMix64::new(seed);
     let depots = 2;
     let n = depots + spec.visits;
-    let pts: Vec<(f64, f64)> = (0..n).map(|_| (rng.unit_f64() * 10_000.0, rng.unit_f64() * 10_000.0)).collect();
+    let pts: Vec<(f64, f64)> =
+        (0..n).map(|_| (rng.unit_f64() * 10_000.0, rng.unit_f64() * 10_000.0)).collect();
     let mut durations = vec![0; n * n];
     let mut costs = vec![0; n * n];
     for a in 0..n {
@@ -62,7 +63,10 @@ pub fn instance(seed: u64, spec: &Spec) -> Problem {
             }
             v.max_work = spec.max_work;
             if spec.breaks {
-                v.breaks = vec![neuvo_route::Break { window: TimeWindow::new(11 * 3600, 13 * 3600), duration: 1800 }];
+                v.breaks = vec![neuvo_route::Break {
+                    window: TimeWindow::new(11 * 3600, 13 * 3600),
+                    duration: 1800,
+                }];
             }
             v
         })
@@ -74,7 +78,12 @@ pub fn instance(seed: u64, spec: &Spec) -> Problem {
     for i in 0..spec.visits {
         let start = day.0 + (rng.below(6 * 3600) as i64);
         let width = 3600 + rng.below(3 * 3600) as i64;
-        let mut v = Visit::new(format!("c{i}"), depots + i, TimeWindow::new(start, start + width), 1800 + 300 * rng.below(7) as i64);
+        let mut v = Visit::new(
+            format!("c{i}"),
+            depots + i,
+            TimeWindow::new(start, start + width),
+            1800 + 300 * rng.below(7) as i64,
+        );
         if rng.unit_f64() < spec.multi_window_share {
             let s2 = (start + width + 3600).min(day.1 - 1800);
             v.windows.push(TimeWindow::new(s2, (s2 + 3600).min(day.1)));
@@ -111,7 +120,10 @@ pub fn instance(seed: u64, spec: &Spec) -> Problem {
         matrices: vec![Matrix { size: n, durations, costs }],
         visits,
         vehicles,
-        objective: Objective { preference_cost: if spec.preference { 500 } else { 0 }, ..Objective::default() },
+        objective: Objective {
+            preference_cost: if spec.preference { 500 } else { 0 },
+            ..Objective::default()
+        },
     }
 }
 
