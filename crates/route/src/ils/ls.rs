@@ -446,21 +446,25 @@ impl<'a> LocalSearch<'a> {
 
     fn apply(&mut self, ka: usize, a: &[Pc], kb: usize, b: &[Pc]) {
         let na = self.build(a);
-        let nb = if kb != NONE { Some(self.build(b)) } else { None };
-        // Nodes that leave every route (removals) are unmarked first.
-        let old: Vec<usize> = self.routes[ka].nodes.to_vec();
-        let old_b: Vec<usize> = if kb != NONE { self.routes[kb].nodes.clone() } else { Vec::new() };
-        for &u in old.iter().chain(&old_b) {
+        if kb == NONE {
+            self.unmark(ka);
+            self.set_route(ka, na);
+        } else {
+            let nb = self.build(b);
+            self.replace_two(ka, na, kb, nb);
+        }
+    }
+
+    /// Marks route k's clients as out of every route (before the route is rebuilt, so removals stay out).
+    fn unmark(&mut self, k: usize) {
+        for i in 0..self.routes[k].nodes.len() {
+            let u = self.routes[k].nodes[i];
             if self.d.is_client(u) {
                 self.route_of[u] = NONE;
                 if self.routed[self.d.group[u]] == u {
                     self.routed[self.d.group[u]] = NONE;
                 }
             }
-        }
-        self.set_route(ka, na);
-        if let Some(nb) = nb {
-            self.set_route(kb, nb);
         }
     }
 
@@ -1074,15 +1078,8 @@ impl<'a> LocalSearch<'a> {
     }
 
     fn replace_two(&mut self, ka: usize, na: Vec<usize>, kb: usize, nb: Vec<usize>) {
-        let old: Vec<usize> = self.routes[ka].nodes.iter().chain(&self.routes[kb].nodes).copied().collect();
-        for u in old {
-            if self.d.is_client(u) {
-                self.route_of[u] = NONE;
-                if self.routed[self.d.group[u]] == u {
-                    self.routed[self.d.group[u]] = NONE;
-                }
-            }
-        }
+        self.unmark(ka);
+        self.unmark(kb);
         self.set_route(ka, na);
         self.set_route(kb, nb);
     }
