@@ -15,6 +15,7 @@ mod netload;
 mod points;
 mod progress;
 mod queries;
+mod routes;
 mod serve;
 mod vrptw;
 
@@ -55,6 +56,12 @@ enum Command {
     Venues(queries::VenuesArgs),
     /// Choose pop-up sites for a scenario (MCLP, LSCP, p-median, p-center): a table, a JSON summary and GeoJSON.
     Locate(locate::LocateArgs),
+    /// Plan the advisors' day: home visits around pop-up sessions, each advisor's day as GeoJSON, GPX, iCalendar,
+    /// a CSV run sheet and an HTML day sheet.
+    Routes(routes::RoutesArgs),
+    /// Visit requests: generate realistic ones from the population grid for demos and tests.
+    #[command(subcommand)]
+    Visits(VisitsCommand),
     /// The routing solver on scientific benchmark instances (Solomon VRPTW).
     #[command(subcommand)]
     Vrptw(VrptwCommand),
@@ -88,6 +95,13 @@ enum NetworkCommand {
     Build(netload::BuildArgs),
     /// Show the figures of a network: nodes, edges, what was dropped, the hierarchy.
     Info(netload::InfoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum VisitsCommand {
+    /// Seeded visit requests: clients drawn from a population group of the grid (people aged 75+ by default),
+    /// placed near the streets, with windows, durations, needs and languages.
+    Generate(routes::GenerateArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -198,6 +212,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Isochrone(a) => queries::isochrone(d, &a),
         Command::Venues(a) => queries::venues(d, &a),
         Command::Locate(a) => locate::run(d, &a),
+        Command::Routes(a) => routes::run(d, &a),
+        Command::Visits(VisitsCommand::Generate(a)) => routes::generate(d, &a),
         Command::Vrptw(VrptwCommand::Solve(a)) => vrptw::solve(&a),
         Command::Bench(BenchCommand::Matrix(a)) => bench::matrix(d, &a),
         Command::Bench(BenchCommand::Locate(a)) => bench_locate::run(d, &a),

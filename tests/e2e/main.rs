@@ -6,11 +6,14 @@
 //! * `isochrones`: polygons against the reachable nodes on the central Helsinki walking network;
 //! * `cli`: the commands and their files, exit codes and error messages, as a user runs them;
 //! * `locate`: `neuvo locate` on the shipped scenarios, checked against the layers it writes;
+//! * `routes`: `neuvo routes` and `neuvo visits generate` on central Helsinki, checked against plain Dijkstra
+//!   and read back by independent GPX and iCalendar parsers;
 //! * `server`: `neuvo serve` and `neuvo user add`, writes surviving `kill -9`, the map page in Chromium.
 
 mod cli;
 mod isochrones;
 mod locate;
 mod real_network;
+mod routes;
 mod server;
 mod support;

@@ -33,6 +33,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod day;
 mod inputs;
 mod locate;
 mod matrix;
