@@ -114,8 +114,29 @@ pub(crate) fn state(data_dir: &Path, a: &ServeArgs) -> Result<AppState> {
     let planning = Planning {
         inputs: Arc::new(crate::inputs::FileInputs::new(data_dir)),
         scenarios: shipped_scenarios(data_dir),
+        sample_day: sample_day(data_dir),
     };
     Ok(AppState::new(db, networks, venues, datasets(data_dir), config)?.with_planning(planning))
+}
+
+/// The sample day of the advisors' job (DATA_DIR/routes/helsinki-*.csv); left out with a warning when it does not
+/// read.
+pub(crate) fn sample_day(data_dir: &Path) -> Option<neuvo_planner::day::DayRequests> {
+    let dir = data_dir.join("routes");
+    let sessions = dir.join("helsinki-sessions.csv");
+    match crate::routes::read_day(
+        &dir.join("helsinki-visits.csv"),
+        &dir.join("helsinki-advisors.csv"),
+        sessions.is_file().then_some(sessions.as_path()),
+    ) {
+        Ok((visits, advisors, sessions)) => {
+            Some(neuvo_planner::day::DayRequests { visits, advisors, sessions })
+        }
+        Err(e) => {
+            tracing::warn!(error = %format!("{e:#}"), "no sample day for the advisors' job");
+            None
+        }
+    }
 }
 
 /// The scenarios in DATA_DIR/scenarios/, by file name; a file that does not parse is left out with a warning.

@@ -7,10 +7,28 @@ pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
 ///
 /// Construct it with [`LonLat::try_new`], which rejects NaN and out-of-range values, so that code holding a
 /// `LonLat` never has to check again.
+///
+/// Deserializing checks the same ranges, so a `LonLat` read from JSON is as sound as one made by `try_new`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawLonLat")]
 pub struct LonLat {
     lon: f64,
     lat: f64,
+}
+
+/// A `LonLat` as written, before its ranges are checked.
+#[derive(Deserialize)]
+struct RawLonLat {
+    lon: f64,
+    lat: f64,
+}
+
+impl TryFrom<RawLonLat> for LonLat {
+    type Error = LonLatError;
+
+    fn try_from(r: RawLonLat) -> Result<Self, Self::Error> {
+        LonLat::try_new(r.lon, r.lat)
+    }
 }
 
 /// Why a longitude/latitude pair was rejected.
@@ -134,5 +152,13 @@ mod tests {
         let b = LonLat::try_new(24.0, 61.0).unwrap();
         assert!((a.haversine_m(b) - 111_195.08).abs() < 0.1);
         assert_eq!(a.haversine_m(a), 0.0);
+    }
+
+    #[test]
+    fn deserializing_checks_the_ranges() {
+        let ok: LonLat = serde_json::from_str(r#"{"lon": 24.9, "lat": 60.2}"#).unwrap();
+        assert_eq!((ok.lon(), ok.lat()), (24.9, 60.2));
+        assert!(serde_json::from_str::<LonLat>(r#"{"lon": 240.9, "lat": 60.2}"#).is_err());
+        assert!(serde_json::from_str::<LonLat>(r#"{"lon": 24.9, "lat": -91}"#).is_err());
     }
 }

@@ -132,6 +132,8 @@ pub struct Planning {
     pub inputs: Arc<dyn neuvo_planner::Inputs>,
     /// The scenarios that can be run by name.
     pub scenarios: Vec<neuvo_planner::Scenario>,
+    /// The sample day of the advisors' job (`data/routes/`), when shipped.
+    pub sample_day: Option<neuvo_planner::day::DayRequests>,
 }
 
 /// Everything the handlers share.

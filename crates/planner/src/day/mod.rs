@@ -12,7 +12,7 @@ pub use plan::{
     StopSummary, Unserved, plan_day,
 };
 pub use requests::{
-    AdvisorSpec, BreakSpec, ClientDetails, DaySeconds, Priority, RequestError, SessionSpec, Span,
-    VisitRequest, cross_check, format_clock, parse_clock, parse_span, read_advisors_csv, read_sessions_csv,
-    read_visits_csv, write_visits_csv,
+    AdvisorSpec, BreakSpec, ClientDetails, DayRequests, DaySeconds, Priority, RequestError, SessionSpec,
+    Span, VisitRequest, cross_check, format_clock, parse_clock, parse_span, read_advisors_csv,
+    read_sessions_csv, read_visits_csv, write_visits_csv,
 };

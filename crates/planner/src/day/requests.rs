@@ -167,6 +167,18 @@ pub struct SessionSpec {
     pub note: Option<String>,
 }
 
+/// The three inputs of a day together (the sample day the server offers, say).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DayRequests {
+    /// Home-visit requests.
+    pub visits: Vec<VisitRequest>,
+    /// Advisors.
+    pub advisors: Vec<AdvisorSpec>,
+    /// Pinned pop-up sessions.
+    #[serde(default)]
+    pub sessions: Vec<SessionSpec>,
+}
+
 /// A malformed input file: which file, which line and field, what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}{}{}: {message}", line.map(|l| format!(", line {l}")).unwrap_or_default(),

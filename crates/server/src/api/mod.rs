@@ -5,6 +5,7 @@ mod jobs;
 mod locate;
 mod meta;
 mod records;
+mod routes;
 mod travel;
 
 use std::sync::OnceLock;
@@ -51,7 +52,7 @@ impl IntoResponse for GeoJson {
         (name = "meta", description = "Health, configuration, data sets and networks"),
         (name = "travel", description = "Routes, isochrones, matrices and venues"),
         (name = "jobs", description = "Long work: submit, follow, cancel, fetch results"),
-        (name = "plans", description = "Location plans: the shipped scenarios and pop-up site selection as jobs"),
+        (name = "plans", description = "Location plans and advisors' days: the shipped scenarios, pop-up site selection and home-visit routing as jobs"),
         (name = "records", description = "Users, scenarios, plans, visit requests and the audit log")
     )
 )]
@@ -88,6 +89,8 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(jobs::submit_matrix))
         .routes(routes!(locate::submit))
         .routes(routes!(locate::scenarios))
+        .routes(routes!(routes::sample))
+        .routes(routes!(routes::submit))
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::get, jobs::cancel))
         .routes(routes!(jobs::events))
@@ -97,6 +100,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(records::get_scenario))
         .routes(routes!(records::create_plan, records::list_plans))
         .routes(routes!(records::get_plan))
+        .routes(routes!(routes::export))
         .routes(routes!(records::create_visit_request, records::list_visit_requests))
         .routes(routes!(records::audit))
 }
