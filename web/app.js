@@ -2,6 +2,7 @@
 // two clicked points and draws isochrones. Later jobs add their layers through window.neuvo.registerLayer.
 /* global L */
 import { setupPlans } from './plan.js';
+import { setupRoutes } from './routes.js';
 
 const $ = (id) => document.getElementById(id);
 let token = sessionStorage.getItem('neuvo-token') || '';
@@ -149,12 +150,8 @@ async function start() {
     { visible: false },
   );
   await setupPlans({ api, post, registerLayer, map, showError });
-  for (const [id, label] of [
-    ['advisor-routes', 'Advisor routes'],
-    ['differences', 'Scenario differences'],
-  ]) {
-    registerLayer(id, label, null, { planned: true });
-  }
+  await setupRoutes({ api, post, registerLayer, map, showError, me, token: () => token });
+  registerLayer('differences', 'Scenario differences', null, { planned: true });
   await loadStreets();
   map.on('click', onClick);
   $('mode').addEventListener('change', async () => {

@@ -27,13 +27,15 @@ pub(crate) const DEFAULT_OSM: &str = "cache/osm/helsinki_centre_2024.osm.pbf";
 /// Arguments of `neuvo routes`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct RoutesArgs {
-    /// Visit requests (CSV: id,lon,lat,duration_min[,windows,skills,skills_any,languages,priority,preferred_advisor,advisor,name,address,phone,note]).
+    /// Visit requests (CSV with id, lon, lat, duration_min; optional windows, skills, skills_any, languages, priority,
+    /// preferred_advisor, advisor, name, address, phone, note).
     #[arg(long)]
     pub(crate) visits: PathBuf,
-    /// Advisors (CSV: id,mode,start_lon,start_lat,shift[,name,end_lon,end_lat,max_work_h,skills,languages,breaks]).
+    /// Advisors (CSV with id, mode, start_lon, start_lat, shift; optional name, end_lon, end_lat, max_work_h, skills,
+    /// languages, breaks).
     #[arg(long)]
     pub(crate) advisors: PathBuf,
-    /// Pinned pop-up sessions (CSV: id,advisor,lon,lat,start,end[,name,note]).
+    /// Pinned pop-up sessions (CSV with id, advisor, lon, lat, start, end; optional name, note).
     #[arg(long)]
     pub(crate) sessions: Option<PathBuf>,
     /// The day, YYYY-MM-DD.
@@ -270,7 +272,7 @@ pub(crate) struct GenerateArgs {
     /// … by this mode …
     #[arg(long, default_value = "walk")]
     pub(crate) mode: String,
-    /// … within this many metres.
+    /// … within this many metres (and 150 m inside the network's extent).
     #[arg(long, default_value_t = 100.0)]
     pub(crate) near_m: f64,
     /// Advisors (CSV) to take preferred advisors from.
@@ -297,8 +299,15 @@ pub(crate) fn generate(data_dir: &Path, a: &GenerateArgs) -> Result<()> {
         Some(p) => read_advisors_csv(open(p, "advisors")?, &p.display().to_string())?,
         None => Vec::new(),
     };
-    // Near a street of the network: its snapping distance is the bound.
-    let inside = |p: LonLat| net.snap(p).is_ok_and(|s| s.access_m <= a.near_m);
+    // Inside the network's extent, 150 m in from its edges (extracts cut streets at the edge, so homes beyond it
+    // would reach the streets by long straight legs), and near a street.
+    let bbox = net.graph().bbox().unwrap_or([-180.0, -90.0, 180.0, 90.0]);
+    let (dlat, dlon) = (150.0 / 111_195.0, 150.0 / (111_195.0 * bbox[1].to_radians().cos().max(0.1)));
+    let inside = |p: LonLat| {
+        (bbox[0] + dlon..=bbox[2] - dlon).contains(&p.lon())
+            && (bbox[1] + dlat..=bbox[3] - dlat).contains(&p.lat())
+            && net.snap(p).is_ok_and(|s| s.access_m <= a.near_m)
+    };
     let spec = GenerateSpec { count: a.count, seed: a.seed, group: a.group.clone() };
     let visits = generate_visits(&demand.demand, &spec, &advisors, &inside).map_err(anyhow::Error::msg)?;
     if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -415,11 +415,17 @@ fn generated_requests_follow_the_seed_and_the_population() {
     let path = dir.path().join("a.csv").display().to_string();
     let v = rows(&path);
     assert_eq!(v.len(), 150);
-    // Every home lies near a street of the walking network (within 100 m) and inside its area.
+    // Every home lies near a street of the walking network (within 100 m) and inside its extent.
     let walk = network(OSM, "walk");
     for r in &v {
         let p = LonLat::try_new(r["lon"].parse().unwrap(), r["lat"].parse().unwrap()).unwrap();
         assert!(walk.net.snap(p).is_ok_and(|s| s.access_m <= 100.0), "{} is far from the streets", r["id"]);
+        let b = walk.net.graph().bbox().expect("a network");
+        assert!(
+            b[0] < p.lon() && p.lon() < b[2] && b[1] < p.lat() && p.lat() < b[3],
+            "{} lies outside the map",
+            r["id"]
+        );
         assert!(["must", "high", "normal", "low"].contains(&r["priority"].as_str()));
     }
     // Mostly Finnish speakers, some Swedish: the assumed shares, roughly.

