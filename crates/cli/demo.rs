@@ -153,6 +153,7 @@ pub(crate) fn run(data_dir: &Path, a: &DemoArgs) -> Result<()> {
         );
     }
     locate(data_dir, &out.join("locate"))?;
+    routes(data_dir, &out.join("routes"))?;
     println!("\ndone in {:.1} s.", t0.elapsed().as_secs_f64());
     if a.no_serve {
         println!(
@@ -204,6 +205,41 @@ fn locate(data_dir: &Path, out: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The advisors' job on the shipped sample day: four advisors, two pop-up sessions, home visits drawn from the
+/// 75+ population of central Helsinki.
+fn routes(data_dir: &Path, out: &Path) -> Result<()> {
+    // The data folder's copies when there are some (a planner may have edited them), else those in the binary.
+    let dir = data_dir.join("routes");
+    let file = |name: &str, built_in: &'static str| match std::fs::read(dir.join(name)) {
+        Ok(bytes) => (bytes, dir.join(name).display().to_string()),
+        Err(_) => (built_in.as_bytes().to_vec(), format!("data/routes/{name} (built in)")),
+    };
+    let (v, vf) = file("helsinki-visits.csv", include_str!("../../data/routes/helsinki-visits.csv"));
+    let (a, af) = file("helsinki-advisors.csv", include_str!("../../data/routes/helsinki-advisors.csv"));
+    let (s, sf) = file("helsinki-sessions.csv", include_str!("../../data/routes/helsinki-sessions.csv"));
+    let visits = neuvo_planner::day::read_visits_csv(v.as_slice(), &vf)?;
+    let advisors = neuvo_planner::day::read_advisors_csv(a.as_slice(), &af)?;
+    let sessions = neuvo_planner::day::read_sessions_csv(s.as_slice(), &sf)?;
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
+    let input = neuvo_planner::day::DayInput { date, visits, advisors, sessions };
+    let options = neuvo_planner::day::DayOptions {
+        time_limit: std::time::Duration::from_secs(3),
+        threads: 2,
+        ..Default::default()
+    };
+    let inputs = FileInputs::new(data_dir);
+    let source = crate::routes::network_source(&inputs, crate::routes::DEFAULT_OSM, None);
+    let plan = neuvo_planner::day::plan_day(&input, &source, &options, &NoProgress, &|| false)?;
+    let export = neuvo_export::ExportOptions::new(chrono::Utc::now().naive_utc());
+    crate::routes::write_outputs(&plan, out, &export)?;
+    println!("\nroutes      the advisors' sample day (data/routes/), 3 s of search:");
+    for line in crate::routes::summary_table(&plan).lines().filter(|l| !l.starts_with("  visit ")) {
+        println!("            {line}");
+    }
+    println!("            each advisor's GPX, ICS, GeoJSON, CSV and HTML day sheet in {}", out.display());
+    Ok(())
+}
+
 /// Installs the map page's packages if needed, issues a demo token and serves until Ctrl-C.
 fn serve_map(data_dir: &Path, bind: std::net::SocketAddr) -> Result<()> {
     let web = PathBuf::from("web");
@@ -216,6 +252,11 @@ fn serve_map(data_dir: &Path, bind: std::net::SocketAddr) -> Result<()> {
     let token = match existing {
         Some(u) => neuvo_server::auth::issue_token(&db, &u)?,
         None => neuvo_server::auth::create_user(&db, "demo", neuvo_server::Role::Planner)?.1,
+    };
+    // An advisor of the sample day, to see the day the planner publishes from the map page.
+    let aino = match db.with(|c| neuvo_server::db::user_by_name(c, "aino"))? {
+        Some(u) => neuvo_server::auth::issue_token(&db, &u)?,
+        None => neuvo_server::auth::create_user(&db, "aino", neuvo_server::Role::Advisor)?.1,
     };
     drop(db);
     let args = crate::serve::ServeArgs {
@@ -236,5 +277,7 @@ fn serve_map(data_dir: &Path, bind: std::net::SocketAddr) -> Result<()> {
         println!("API         {url}/api/v1/openapi.json");
         println!("demo token (planner):");
         println!("{token}");
+        println!("advisor token (aino: sees her day once the planner publishes it under *Advisors' day*):");
+        println!("{aino}");
     })
 }

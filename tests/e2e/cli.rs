@@ -357,7 +357,8 @@ fn every_command_has_help() {
 }
 
 /// The README's demo command works from a fresh data folder with a mirror: it fetches the sample, builds both
-/// networks, writes its route, matrix and isochrone files and a location plan's layers, then serves the map page and prints its URL and a demo
+/// networks, writes its route, matrix and isochrone files, a location plan's layers and the advisors' sample day,
+/// then serves the map page and prints its URL and a demo
 /// token that the API accepts.
 #[test]
 fn the_demo_runs_on_a_fresh_data_folder_and_serves_with_a_demo_token() {
@@ -382,10 +383,17 @@ fn the_demo_runs_on_a_fresh_data_folder_and_serves_with_a_demo_token() {
         .spawn()
         .expect("the demo starts");
     let stdout = child.stdout.take().expect("stdout");
+    // Read the output on a thread that keeps draining it, so the server never writes into a closed pipe.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
     let mut out = String::new();
     let mut url = None;
     let mut token = None;
-    for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+    for line in rx.iter() {
         out.push_str(&line);
         out.push('\n');
         if let Some(rest) = line.strip_prefix("map page") {
@@ -405,7 +413,9 @@ fn the_demo_runs_on_a_fresh_data_folder_and_serves_with_a_demo_token() {
     let _ = child.wait();
     let body = me.expect("the demo token is accepted").body_mut().read_to_string().expect("body");
     assert!(body.contains("\"demo\"") && body.contains("planner"), "{body}");
-    for want in ["route", "matrix", "isochrone", "walk", "car", "locate", "aged 75+ within reach"] {
+    for want in
+        ["route", "matrix", "isochrone", "walk", "car", "locate", "aged 75+ within reach", "visits served"]
+    {
         assert!(out.contains(want), "{out}");
     }
     for f in [
@@ -415,6 +425,9 @@ fn the_demo_runs_on_a_fresh_data_folder_and_serves_with_a_demo_token() {
         "isochrones_walk_oodi.geojson",
         "locate/sites.geojson",
         "locate/cells.geojson",
+        "routes/summary.json",
+        "routes/aino.gpx",
+        "routes/aino.ics",
     ] {
         assert!(data.join("cache/demo").join(f).is_file(), "{f} missing");
     }
