@@ -20,7 +20,7 @@ pub struct Reach {
 pub struct Cancelled;
 
 /// Snaps every point; `None` with the distance for points too far from the network.
-fn snap_all(net: &Network, points: &[LonLat]) -> (Vec<Option<Snap>>, Vec<(usize, f64)>) {
+pub(crate) fn snap_all(net: &Network, points: &[LonLat]) -> (Vec<Option<Snap>>, Vec<(usize, f64)>) {
     let mut off = Vec::new();
     let snaps = points
         .iter()

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use chrono::{NaiveDate, NaiveDateTime};
 use neuvo_export::{AdvisorDay, ClientInfo, DayStop, ExportOptions, Leg, StopKind};
 use neuvo_model::{LonLat, Mode, Progress};
-use neuvo_network::{MatrixParams, Network, Snap, SnapError};
+use neuvo_network::{MatrixParams, Network, Snap};
 use neuvo_route::{
     Break, Control, Matrix, NEVER, Objective, Params, Problem, Reason, Stop, TimeWindow, Vehicle, Visit,
 };
@@ -294,22 +294,11 @@ pub fn plan_day(
     for &mode in &modes {
         let net = network(mode)?;
         let max_m = net.snap_params().max_snap_m;
-        let mut snaps = Vec::with_capacity(n);
-        let mut far = Vec::with_capacity(n);
-        for (_, p) in &places {
-            match net.snap(*p) {
-                Ok(s) => {
-                    snaps.push(Some(s));
-                    far.push(None);
-                }
-                Err(e) => {
-                    snaps.push(None);
-                    far.push(Some(match e {
-                        SnapError::TooFar { distance_m, .. } => distance_m,
-                        SnapError::EmptyNetwork => f64::INFINITY,
-                    }));
-                }
-            }
+        let points: Vec<LonLat> = places.iter().map(|(_, p)| *p).collect();
+        let (snaps, off_network) = crate::matrix::snap_all(&net, &points);
+        let mut far: Vec<Option<f64>> = vec![None; n];
+        for (i, d) in off_network {
+            far[i] = Some(d);
         }
         for (i, a) in adv.iter().enumerate().filter(|(_, a)| a.mode == mode) {
             for (which, loc) in [("start", start_loc(i)), ("end", end_loc(i))] {
