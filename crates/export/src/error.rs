@@ -71,7 +71,8 @@ pub enum ExportError {
         /// The previous stop's end.
         previous_end: NaiveDateTime,
     },
-    /// A stop's coordinates are out of range (possible when a `LonLat` was deserialized without its check).
+    /// A stop's coordinates are out of range (a guard: `LonLat` checks its ranges on every way in, deserialization
+    /// included).
     #[error("stop {seq}: {source}")]
     BadPlace {
         /// The stop.
