@@ -531,8 +531,22 @@ pub fn plan_day(
             client: None,
             note: None,
         }];
+        // The travel from one place to the next on the advisor's network, drawn on the streets.
+        let leg = |from: usize, to: usize, travel: i64| -> Leg {
+            if from == to {
+                return Leg { travel_s: travel as u32, distance_m: 0, geometry: Vec::new() };
+            }
+            let geometry = match (&snaps_by_mode[m][from], &snaps_by_mode[m][to]) {
+                (Some(x), Some(y)) => nets[m].route(x, y).map(|r| r.geometry).unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            Leg {
+                travel_s: travel as u32,
+                distance_m: distances[m][from * n + to],
+                geometry: if geometry.len() < 2 { Vec::new() } else { geometry },
+            }
+        };
         let mut legs = Vec::new();
-        let mut locs = vec![start_loc(k)];
         let mut stop_summaries = Vec::new();
         let (mut n_visits, mut n_sessions, mut wait, mut distance) = (0, 0, 0i64, 0u64);
         let mut here = start_loc(k);
@@ -577,21 +591,9 @@ pub fn plan_day(
                     (StopKind::Break, "Break".to_owned(), places[here].1, here, None, None, None)
                 }
             };
-            let d = if loc == here { 0 } else { distances[m][here * n + loc] };
-            distance += u64::from(d);
-            let geometry = if loc == here {
-                Vec::new()
-            } else {
-                match (&snaps_by_mode[m][here], &snaps_by_mode[m][loc]) {
-                    (Some(x), Some(y)) => nets[m].route(x, y).map(|r| r.geometry).unwrap_or_default(),
-                    _ => Vec::new(),
-                }
-            };
-            legs.push(Leg {
-                travel_s: t.travel as u32,
-                distance_m: d,
-                geometry: if geometry.len() < 2 { Vec::new() } else { geometry },
-            });
+            let l = leg(here, loc, t.travel);
+            distance += u64::from(l.distance_m);
+            legs.push(l);
             let w = t.start - t.arrival;
             if kind != StopKind::Break {
                 wait += w;
@@ -615,22 +617,12 @@ pub fn plan_day(
                 client,
                 note,
             });
-            locs.push(loc);
             here = loc;
         }
         let end = end_loc(k);
-        let d = distances[m][here * n + end];
-        let d = if here == end { 0 } else { d };
-        distance += u64::from(d);
-        let geometry = match (&snaps_by_mode[m][here], &snaps_by_mode[m][end]) {
-            (Some(x), Some(y)) if here != end => nets[m].route(x, y).map(|r| r.geometry).unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        legs.push(Leg {
-            travel_s: sched.last_travel as u32,
-            distance_m: d,
-            geometry: if geometry.len() < 2 { Vec::new() } else { geometry },
-        });
+        let l = leg(here, end, sched.last_travel);
+        distance += u64::from(l.distance_m);
+        legs.push(l);
         stops.push(DayStop {
             kind: StopKind::End,
             label: "End of the day".to_owned(),

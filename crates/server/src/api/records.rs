@@ -199,7 +199,7 @@ pub(crate) struct Plan {
     /// Id.
     id: i64,
     /// Kind.
-    kind: String,
+    pub(super) kind: String,
     /// The advisor it belongs to.
     advisor: Option<String>,
     /// Date.
@@ -209,7 +209,7 @@ pub(crate) struct Plan {
     /// The plan; omitted in lists.
     #[schema(value_type = Object)]
     #[serde(skip_serializing_if = "Option::is_none")]
-    body: Option<serde_json::Value>,
+    pub(super) body: Option<serde_json::Value>,
 }
 
 /// Stores a plan (planners, admins); a day plan names its advisor and date.
@@ -316,27 +316,40 @@ pub(crate) async fn get_plan(
     let u = user.0.clone();
     let outcome =
         s.db.call(move |c| {
-            let row = c
-                .query_row(
-                    "SELECT p.id, p.kind, u.name, p.date, p.created_at, p.body, p.advisor_id FROM plans p
-                     LEFT JOIN users u ON u.id = p.advisor_id WHERE p.id = ?1",
-                    [id],
-                    |r| Ok((plan_of(r, true)?, r.get::<_, Option<i64>>(6)?)),
-                )
-                .optional()?;
-            let Some((plan, advisor)) = row else {
-                return Ok(Err(ApiError::NotFound(format!("no plan {id}"))));
+            let plan = match plan_for(c, &u, id)? {
+                Ok(p) => p,
+                Err(e) => return Ok(Err(e)),
             };
-            let object = format!("plan/{id}");
-            if u.role == Role::Advisor && advisor != Some(u.id) {
-                db::audit(c, Some(u.id), "plan.download.refused", &object, "another advisor's plan")?;
-                return Ok(Err(ApiError::Forbidden("an advisor sees only their own plans".into())));
-            }
-            db::audit(c, Some(u.id), "plan.download", &object, "")?;
+            db::audit(c, Some(u.id), "plan.download", &format!("plan/{id}"), "")?;
             Ok(Ok(plan))
         })
         .await??;
     Ok(Json(outcome))
+}
+
+/// Plan `id` with its body, if `u` may read it: not found, or (for an advisor and another advisor's plan) refused
+/// with the refusal written to the audit log. The caller audits what it then does with the plan.
+pub(super) fn plan_for(
+    c: &rusqlite::Connection,
+    u: &User,
+    id: i64,
+) -> rusqlite::Result<Result<Plan, ApiError>> {
+    let row = c
+        .query_row(
+            "SELECT p.id, p.kind, u.name, p.date, p.created_at, p.body, p.advisor_id FROM plans p
+             LEFT JOIN users u ON u.id = p.advisor_id WHERE p.id = ?1",
+            [id],
+            |r| Ok((plan_of(r, true)?, r.get::<_, Option<i64>>(6)?)),
+        )
+        .optional()?;
+    let Some((plan, advisor)) = row else {
+        return Ok(Err(ApiError::NotFound(format!("no plan {id}"))));
+    };
+    if u.role == Role::Advisor && advisor != Some(u.id) {
+        db::audit(c, Some(u.id), "plan.download.refused", &format!("plan/{id}"), "another advisor's plan")?;
+        return Ok(Err(ApiError::Forbidden("an advisor sees only their own plans".into())));
+    }
+    Ok(Ok(plan))
 }
 
 /// A new visit request (its body holds the client's details; it is stored, never logged).

@@ -21,7 +21,7 @@ use neuvo_planner::day::{
     AdvisorSpec, DayError, DayInput, DayOptions, DayRequests, SessionSpec, VisitRequest, plan_day,
     read_advisors_csv, read_sessions_csv, read_visits_csv,
 };
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -333,33 +333,23 @@ pub(crate) async fn export(
         )));
     };
     let u = user.0.clone();
-    let body =
+    let plan =
         s.db.call(move |c| {
-            let row = c
-                .query_row("SELECT kind, advisor_id, body FROM plans WHERE id = ?1", [id], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, String>(2)?))
-                })
-                .optional()?;
-            let Some((kind, advisor, body)) = row else {
-                return Ok(Err(ApiError::NotFound(format!("no plan {id}"))));
+            let plan = match super::records::plan_for(c, &u, id)? {
+                Ok(p) => p,
+                Err(e) => return Ok(Err(e)),
             };
-            let object = format!("plan/{id}");
-            if u.role == Role::Advisor && advisor != Some(u.id) {
-                db::audit(c, Some(u.id), "plan.download.refused", &object, "another advisor's plan")?;
-                return Ok(Err(ApiError::Forbidden("an advisor sees only their own plans".into())));
-            }
-            if kind != "day" {
+            if plan.kind != "day" {
                 return Ok(Err(ApiError::invalid(
-                    format!("plan {id} is a {kind} plan; only day plans have files"),
+                    format!("plan {id} is a {} plan; only day plans have files", plan.kind),
                     serde_json::Value::Null,
                 )));
             }
-            db::audit(c, Some(u.id), &format!("plan.download.{format}"), &object, "")?;
-            Ok(Ok(body))
+            db::audit(c, Some(u.id), &format!("plan.download.{format}"), &format!("plan/{id}"), "")?;
+            Ok(Ok(plan))
         })
         .await??;
-    let stored: serde_json::Value = serde_json::from_str(&body)
-        .map_err(|e| ApiError::Internal(format!("plan {id} is unreadable: {e}")))?;
+    let stored = plan.body.unwrap_or_default();
     let day: AdvisorDay = serde_json::from_value(stored["day"].clone())
         .map_err(|e| ApiError::Internal(format!("plan {id} holds no day: {e}")))?;
     let mut options = ExportOptions::new(chrono::Utc::now().naive_utc());
