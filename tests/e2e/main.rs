@@ -8,6 +8,8 @@
 //! * `locate`: `neuvo locate` on the shipped scenarios, checked against the layers it writes;
 //! * `routes`: `neuvo routes` and `neuvo visits generate` on central Helsinki, checked against plain Dijkstra
 //!   and read back by independent GPX and iCalendar parsers;
+//! * `transit`: the HSL feed of central Helsinki on its service day, RAPTOR against the brute-force search,
+//!   walks between stops against plain Dijkstra on the walking network;
 //! * `server`: `neuvo serve` and `neuvo user add`, writes surviving `kill -9`, the map page in Chromium.
 
 mod cli;
@@ -17,3 +19,4 @@ mod real_network;
 mod routes;
 mod server;
 mod support;
+mod transit;

@@ -1,0 +1,142 @@
+//! Transit on real data: the HSL feed of central Helsinki (one service day, 2022-02-22, taken from the feed) on
+//! the central Helsinki walking network of 2024.
+
+use neuvo_gtfs::Feed;
+use neuvo_model::LonLat;
+use neuvo_transit::brute::earliest_arrivals_until;
+use neuvo_transit::walk::{StopLinks, WalkSpeed};
+use neuvo_transit::{Params, Raptor, Secs, Timetable, UNREACHED, Window};
+
+use crate::support;
+
+const FEED: &str = "gtfs/hsl_helsinki_centre_20220222_gtfs.zip";
+const WALK: &str = "osm/helsinki_centre_2024.osm.pbf";
+
+/// The feed's timetable on its (only) service day.
+fn timetable() -> Timetable {
+    let feed = Feed::open(neuvo_testkit::data_file(FEED)).expect("the shared feed reads");
+    let dates = feed.service_dates();
+    let (tt, _) = feed.timetable(dates[0]).expect("the feed's own service day has a timetable");
+    tt
+}
+
+#[test]
+fn the_service_day_comes_from_the_feed_and_other_days_are_an_error() {
+    let feed = Feed::open(neuvo_testkit::data_file(FEED)).expect("reads");
+    let dates = feed.service_dates();
+    assert_eq!(dates.iter().map(ToString::to_string).collect::<Vec<_>>(), ["2022-02-22"]);
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("a date");
+    let e = feed.timetable(today).expect_err("no service in 2026").to_string();
+    assert!(e.contains("2026-12-01") && e.contains("2022-02-22"), "{e}");
+}
+
+#[test]
+fn walks_between_stops_are_shortest_paths_on_the_walking_network() {
+    let tt = timetable();
+    let net = support::network(WALK, "walk");
+    let links = StopLinks::new(&net.net, &tt);
+    // The feed reaches beyond the walking network (north to Pasila and beyond); its stops there are reported.
+    assert!(!links.off_network.is_empty() && links.off_network.len() < tt.stops().len());
+    let max = 600;
+    let transfers = links.transfers(&net.net, max, WalkSpeed::profile());
+    assert!(transfers.len() > tt.stops().len(), "{} walks", transfers.len());
+    let slow = WalkSpeed::new(5.0, 4.1);
+    let slow_transfers = links.transfers(&net.net, max, slow);
+    let on: Vec<u32> = (0..tt.stops().len() as u32).filter(|&s| links.snap(s).is_some()).collect();
+    let targets: Vec<_> = on.iter().map(|&s| links.snap(s).cloned()).collect();
+    for &s in on.iter().step_by(25) {
+        let from = links.snap(s).expect("on the network");
+        let reference = net.net.dijkstra_weights(from, &targets);
+        let mut expect: Vec<(u32, Secs)> = on
+            .iter()
+            .zip(&reference)
+            .filter(|(q, w)| **q != s && !w.is_infinite() && w.time().0 <= max as u32 * 1000)
+            .map(|(&q, w)| (q, WalkSpeed::profile().secs(w.time())))
+            .collect();
+        expect.sort_unstable();
+        assert_eq!(transfers.from(s), expect.as_slice(), "walks from stop {}", tt.stops()[s as usize].id);
+        // Slower walkers take the same paths, longer, and reach fewer stops within the same time.
+        for &(q, t) in slow_transfers.from(s) {
+            let base = transfers.from(s).iter().find(|x| x.0 == q).expect("a slow walk is also a fast one");
+            assert!(t >= base.1 && t <= (f64::from(base.1) * 5.0 / 4.1).ceil() as Secs + 1);
+        }
+        // A walk is never shorter than the straight line at the walking speed.
+        for &(q, t) in transfers.from(s) {
+            let d = haversine_m(tt.stops()[s as usize].pos, tt.stops()[q as usize].pos);
+            assert!(f64::from(t) + 1.0 >= d / (5.0 / 3.6), "{d:.0} m walked in {t} s");
+        }
+    }
+}
+
+#[test]
+fn raptor_matches_the_brute_force_search_on_the_real_timetable() {
+    let tt = timetable();
+    let net = support::network(WALK, "walk");
+    let links = StopLinks::new(&net.net, &tt);
+    let transfers = links.transfers(&net.net, 300, WalkSpeed::profile());
+    let trips = tt.trips();
+    let mut dij = net.net.dijkstra();
+    // Rautatientori, Kamppi, Hakaniemi.
+    for (lon, lat) in [(24.9414, 60.1710), (24.9316, 60.1690), (24.9508, 60.1790)] {
+        let origin = net.net.snap(LonLat::try_new(lon, lat).expect("valid")).expect("on the network");
+        let access = links.access(&net.net, &mut dij, &origin, 600, WalkSpeed::profile());
+        assert!(access.len() > 5, "{} stops within 10 minutes' walk", access.len());
+        let params = Params { max_transfers: 2, board_slack: 60 };
+        let mut raptor = Raptor::new(&tt, &transfers, params);
+        let window = Window { start: 8 * 3600, end: 8 * 3600 + 1200, step: 300 };
+        let mut checked = 0;
+        raptor.run_range(&access, window, |d, l| {
+            let horizon = d + 2400;
+            let b =
+                earliest_arrivals_until(tt.stops().len(), &trips, &transfers, params, &access, d, horizon);
+            for s in 0..tt.stops().len() as u32 {
+                let r = l.ride(s);
+                let expect = if r <= horizon { r } else { UNREACHED };
+                assert_eq!(b.ride[s as usize], expect, "stop {} leaving at {d}", tt.stops()[s as usize].id);
+                checked += usize::from(r <= horizon);
+            }
+        });
+        assert!(checked > 1000, "only {checked} arrivals within 40 minutes");
+    }
+}
+
+#[test]
+fn the_travel_time_distribution_over_an_hour() {
+    let tt = timetable();
+    let net = support::network(WALK, "walk");
+    let links = StopLinks::new(&net.net, &tt);
+    let transfers = links.transfers(&net.net, 300, WalkSpeed::profile());
+    let mut dij = net.net.dijkstra();
+    let origin = net.net.snap(LonLat::try_new(24.9414, 60.1710).expect("valid")).expect("snaps");
+    let access = links.access(&net.net, &mut dij, &origin, 600, WalkSpeed::profile());
+    // Ruoholahti, about 2 km west.
+    let places = neuvo_transit::walk::places(&net.net, &[LonLat::try_new(24.9135, 60.1630).expect("valid")]);
+    let egress = links.egress(&net.net, &places, 600, WalkSpeed::profile());
+    let mut raptor = Raptor::new(&tt, &transfers, Params::default());
+    let mut times = Vec::new();
+    let mut arrivals = Vec::new();
+    raptor.run_range(&access, Window::minutes(8 * 3600, 60), |d, l| {
+        let a = l.arrival_via(&egress[0]);
+        arrivals.push(a);
+        times.push(if a == UNREACHED { UNREACHED } else { a - d });
+    });
+    assert_eq!(times.len(), 60);
+    // Leaving a minute earlier never arrives later (departures come latest first).
+    assert!(arrivals.windows(2).all(|w| w[1] <= w[0]), "{arrivals:?}");
+    let s = neuvo_transit::stats::summarise(&mut times.clone());
+    let (p50, p80) = (s.p50.expect("reached"), s.p80.expect("reached"));
+    assert!(p50 <= p80 && p50 > 300 && p80 < 1800, "P50 {p50} s, P80 {p80} s");
+    let mut sorted = times.clone();
+    sorted.sort_unstable();
+    assert_eq!(p50, sorted[29]);
+    assert_eq!(p80, sorted[47]);
+}
+
+fn haversine_m(a: LonLat, b: LonLat) -> f64 {
+    let r = 6_371_008.8;
+    let (la1, la2) = (a.lat().to_radians(), b.lat().to_radians());
+    let dlat = la2 - la1;
+    let dlon = (b.lon() - a.lon()).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * r * h.sqrt().asin()
+}
