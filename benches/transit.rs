@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use neuvo_model::NoProgress;
+use neuvo_model::{LonLat, NoProgress};
 use neuvo_network::{Network, NetworkMeta, SnapParamsMeta};
 use neuvo_transit::walk::{StopLinks, WalkSpeed};
 use neuvo_transit::{Params, Raptor, UNREACHED, Window};
@@ -75,6 +75,55 @@ fn main() {
             "origins": origins.len(), "p90_ms": round2(per_origin[per_origin.len() * 9 / 10]),
             "max_ms": round2(per_origin[per_origin.len() - 1]), "departures": 60, "max_transfers": Params::default().max_transfers,
             "mean_stops_reached_per_departure": round2(reached as f64 / (origins.len() * 60) as f64)
+        }),
+    );
+    cells_to_sites(&net, &tt);
+}
+
+/// Every cell of a 250 m grid over the walking network's extent to six central sites by transit, 60 departures.
+fn cells_to_sites(net: &Network, tt: &neuvo_transit::Timetable) {
+    let [x0, y0, x1, y1] = net.graph().bbox().expect("a network");
+    // 250 m in degrees at 60.17° N.
+    let (dx, dy) = (250.0 / (111_320.0 * 60.17f64.to_radians().cos()), 250.0 / 110_574.0);
+    let mut cells = Vec::new();
+    let mut y = y0 + dy / 2.0;
+    while y < y1 {
+        let mut x = x0 + dx / 2.0;
+        while x < x1 {
+            cells.push(LonLat::try_new(x, y).expect("inside the extent"));
+            x += dx;
+        }
+        y += dy;
+    }
+    // Oodi, Rikhardinkatu library, Kamppi service centre, Ruoholahti, Sörnäinen, Katajanokka.
+    let sites: Vec<LonLat> = [
+        (24.9382, 60.1739),
+        (24.9447, 60.1653),
+        (24.9316, 60.1690),
+        (24.9135, 60.1630),
+        (24.9640, 60.1770),
+        (24.9660, 60.1680),
+    ]
+    .iter()
+    .map(|&(x, y)| LonLat::try_new(x, y).expect("valid"))
+    .collect();
+    let options = neuvo_planner::TransitOptions::hour_from(8 * 3600);
+    let t = Instant::now();
+    let reach =
+        neuvo_planner::cells_to_sites_by_transit(net, tt, &cells, &sites, &options, &NoProgress, &|| false)
+            .expect("not cancelled");
+    let ms = t.elapsed().as_secs_f64() * 1e3;
+    let reached = (0..cells.len())
+        .flat_map(|i| (0..sites.len()).map(move |j| (i, j)))
+        .filter(|&(i, j)| reach.p50.time(i, j).is_some());
+    line(
+        "transit_all_centre_cells_to_six_sites",
+        ms,
+        None,
+        &serde_json::json!({
+            "cells": cells.len(), "cells_on_network": cells.len() - reach.cells_off_network.len(),
+            "sites": sites.len(), "departures": 60, "pairs_reached_p50": reached.count(),
+            "ms_per_cell": round2(ms / cells.len() as f64)
         }),
     );
 }

@@ -140,3 +140,91 @@ fn haversine_m(a: LonLat, b: LonLat) -> f64 {
     let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
     2.0 * r * h.sqrt().asin()
 }
+
+#[test]
+fn cells_to_sites_by_transit_equal_an_independent_computation() {
+    use neuvo_planner::{TransitOptions, cells_to_sites_by_transit};
+    let tt = timetable();
+    let net = support::network(WALK, "walk");
+    let pt = |lon, lat| LonLat::try_new(lon, lat).expect("valid");
+    // Cells: Kamppi, Kallio's southern edge, Katajanokka, Punavuori; sites: Rautatientori, Ruoholahti, Sörnäinen.
+    let cells = [pt(24.9316, 60.1690), pt(24.9508, 60.1775), pt(24.9660, 60.1680), pt(24.9400, 60.1610)];
+    let sites = [pt(24.9414, 60.1710), pt(24.9135, 60.1630), pt(24.9640, 60.1770)];
+    let mut options = TransitOptions::hour_from(8 * 3600);
+    options.window = Window::minutes(8 * 3600, 5);
+    options.params.max_transfers = 2;
+    let reach =
+        cells_to_sites_by_transit(&net.net, &tt, &cells, &sites, &options, &neuvo_model::NoProgress, &|| {
+            false
+        })
+        .expect("not cancelled");
+    assert!(reach.cells_off_network.is_empty() && reach.sites_off_network.is_empty());
+
+    // Independently: walks by plain Dijkstra (whole seconds, rounded up), rides by the brute-force search.
+    let links = StopLinks::new(&net.net, &tt);
+    let transfers = links.transfers(&net.net, options.max_transfer_secs, WalkSpeed::profile());
+    let trips = tt.trips();
+    let secs = |w: neuvo_network::Weight| WalkSpeed::profile().secs(w.time());
+    let stop_snaps: Vec<_> = (0..tt.stops().len() as u32).map(|s| links.snap(s).cloned()).collect();
+    let site_snaps: Vec<_> = sites.iter().map(|&p| net.net.snap(p).ok()).collect();
+    // Egress: from each stop to each site.
+    let egress: Vec<Vec<(u32, Secs)>> = (0..sites.len())
+        .map(|j| {
+            stop_snaps
+                .iter()
+                .enumerate()
+                .filter_map(|(s, snap)| {
+                    let w = net.net.dijkstra_weights(snap.as_ref()?, &site_snaps[j..=j])[0];
+                    (!w.is_infinite() && secs(w) <= options.max_access_secs).then_some((s as u32, secs(w)))
+                })
+                .collect()
+        })
+        .collect();
+    let mut compared = 0;
+    let mut ride_wins = 0;
+    for (i, &c) in cells.iter().enumerate() {
+        let from = net.net.snap(c).expect("snaps");
+        let to_stops = net.net.dijkstra_weights(&from, &stop_snaps);
+        let access: Vec<(u32, Secs)> = to_stops
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| !w.is_infinite() && secs(**w) <= options.max_access_secs)
+            .map(|(s, w)| (s as u32, secs(*w)))
+            .collect();
+        let direct = net.net.dijkstra_weights(&from, &site_snaps);
+        let mut per_site: Vec<Vec<Secs>> = vec![Vec::new(); sites.len()];
+        for d in options.window.departures() {
+            let b = earliest_arrivals_until(
+                tt.stops().len(),
+                &trips,
+                &transfers,
+                options.params,
+                &access,
+                d,
+                d + 5400,
+            );
+            for j in 0..sites.len() {
+                let ride = egress[j]
+                    .iter()
+                    .filter(|&&(s, _)| b.ride[s as usize] != UNREACHED)
+                    .map(|&(s, e)| b.ride[s as usize] + e - d)
+                    .min()
+                    .unwrap_or(UNREACHED);
+                let w = secs(direct[j]);
+                ride_wins += usize::from(ride < w);
+                per_site[j].push(if w <= options.max_direct_walk_secs { ride.min(w) } else { ride });
+            }
+        }
+        for (j, mut t) in per_site.into_iter().enumerate() {
+            t.sort_unstable();
+            let (p50, p80) = (t[2], t[3]); // nearest rank of 5 values: ceil(2.5) = 3rd, ceil(4) = 4th
+            let got50 = reach.p50.time(i, j).map(|m| (m.0 / 1000) as Secs);
+            let got80 = reach.p80.time(i, j).map(|m| (m.0 / 1000) as Secs);
+            assert_eq!(got50, (p50 != UNREACHED).then_some(p50), "cell {i} site {j} median");
+            assert_eq!(got80, (p80 != UNREACHED).then_some(p80), "cell {i} site {j} P80");
+            compared += usize::from(p50 != UNREACHED);
+        }
+    }
+    assert_eq!(compared, cells.len() * sites.len(), "every pair is reached within the hour");
+    assert!(ride_wins > 10, "riding beats walking all the way for only {ride_wins} pair-departures");
+}

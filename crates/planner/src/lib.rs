@@ -39,6 +39,7 @@ mod locate;
 mod matrix;
 mod scenario;
 mod sites;
+mod transit;
 
 pub use inputs::{InputError, Inputs, LoadedDemand};
 pub use locate::{
@@ -51,3 +52,4 @@ pub use scenario::{
     Scenario, ScenarioError, ScenarioIssue, SitesSpec,
 };
 pub use sites::{SiteFileError, apply_scenario, read_sites_csv, sites_from_venues};
+pub use transit::{TransitOptions, TransitReach, cells_to_sites_by_transit};
