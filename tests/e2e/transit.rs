@@ -62,7 +62,7 @@ fn walks_between_stops_are_shortest_paths_on_the_walking_network() {
         }
         // A walk is never shorter than the straight line at the walking speed.
         for &(q, t) in transfers.from(s) {
-            let d = haversine_m(tt.stops()[s as usize].pos, tt.stops()[q as usize].pos);
+            let d = tt.stops()[s as usize].pos.haversine_m(tt.stops()[q as usize].pos);
             assert!(f64::from(t) + 1.0 >= d / (5.0 / 3.6), "{d:.0} m walked in {t} s");
         }
     }
@@ -130,15 +130,6 @@ fn the_travel_time_distribution_over_an_hour() {
     sorted.sort_unstable();
     assert_eq!(p50, sorted[29]);
     assert_eq!(p80, sorted[47]);
-}
-
-fn haversine_m(a: LonLat, b: LonLat) -> f64 {
-    let r = 6_371_008.8;
-    let (la1, la2) = (a.lat().to_radians(), b.lat().to_radians());
-    let dlat = la2 - la1;
-    let dlon = (b.lon() - a.lon()).to_radians();
-    let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
-    2.0 * r * h.sqrt().asin()
 }
 
 #[test]

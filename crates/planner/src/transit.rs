@@ -5,7 +5,7 @@
 //! reports them.
 
 use neuvo_model::{Centimeters, LonLat, Millis, Progress, TravelMatrix};
-use neuvo_network::{Network, Weight};
+use neuvo_network::Network;
 use neuvo_transit::stats::percentile;
 use neuvo_transit::walk::{StopLinks, WalkSpeed};
 use neuvo_transit::{Params, Raptor, Secs, Timetable, UNREACHED, Window};
@@ -82,7 +82,7 @@ pub fn cells_to_sites_by_transit(
     let mut times: Vec<Vec<Secs>> = vec![Vec::with_capacity(n_dep); sites.len()];
     let mut p50 = TravelMatrix::unreachable(cells.len(), sites.len());
     let mut p80 = TravelMatrix::unreachable(cells.len(), sites.len());
-    let direct_bound = Weight::new(Millis(walk_bound_ms(options)), Centimeters(u32::MAX));
+    let direct_bound = options.speed.bound(options.max_direct_walk_secs);
     progress.start("transit rows", cells.len() as u64);
     for (i, cell) in from.iter().enumerate() {
         if cancelled() {
@@ -123,19 +123,4 @@ pub fn cells_to_sites_by_transit(
         sites_off_network,
         stops_off_network: links.off_network.len(),
     })
-}
-
-/// The profile-speed milliseconds of the longest walk all the way.
-fn walk_bound_ms(o: &TransitOptions) -> u32 {
-    // WalkSpeed::secs rounds up; search a little beyond and filter on the rounded seconds.
-    let mut ms: u64 = 0;
-    let mut step: u64 = 1 << 31;
-    while step > 0 {
-        let c = ms + step;
-        if c <= u64::from(u32::MAX) && o.speed.secs(Millis(c as u32)) <= o.max_direct_walk_secs {
-            ms = c;
-        }
-        step >>= 1;
-    }
-    ms as u32
 }

@@ -34,8 +34,8 @@ impl WalkSpeed {
         (f64::from(base.0) * self.factor / 1000.0).ceil() as Secs
     }
 
-    /// The longest walk at the profile's speed that takes at most `secs` at this speed.
-    fn bound(self, secs: Secs) -> Weight {
+    /// The longest walk at the profile's speed that takes at most `secs` at this speed, as a search bound.
+    pub fn bound(self, secs: Secs) -> Weight {
         let ms = (f64::from(secs.max(0)) * 1000.0 / self.factor).floor().min(f64::from(u32::MAX - 1));
         Weight::new(Millis(ms as u32), Centimeters(u32::MAX))
     }
