@@ -11,7 +11,9 @@ use anyhow::{Context, Result};
 use neuvo_model::{Progress, Site};
 use neuvo_network::Network;
 use neuvo_osm::{Profile, VenueRules};
-use neuvo_planner::{DemandSpec, InputError, Inputs, LoadedDemand, NetworkSpec, SitesSpec};
+use neuvo_planner::{
+    DemandSpec, InputError, Inputs, LoadedDemand, LoadedTimetable, NetworkSpec, Scenario, SitesSpec,
+};
 use neuvo_population::{Boundaries, GridSpec};
 
 use crate::netload;
@@ -22,6 +24,7 @@ pub(crate) struct FileInputs {
     networks: Mutex<HashMap<String, Arc<Network>>>,
     demand: Mutex<HashMap<String, LoadedDemand>>,
     boundaries: Mutex<HashMap<PathBuf, Arc<Boundaries>>>,
+    timetables: Mutex<HashMap<String, LoadedTimetable>>,
 }
 
 impl FileInputs {
@@ -33,6 +36,7 @@ impl FileInputs {
             networks: Mutex::default(),
             demand: Mutex::default(),
             boundaries: Mutex::default(),
+            timetables: Mutex::default(),
         }
     }
 
@@ -137,6 +141,48 @@ impl FileInputs {
     }
 }
 
+impl FileInputs {
+    fn load_timetable(&self, gtfs: &str, date: Option<chrono::NaiveDate>) -> Result<LoadedTimetable> {
+        let key = format!("{gtfs}|{date:?}");
+        if let Some(t) = self.timetables.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return Ok(t);
+        }
+        let path = self.path(gtfs);
+        anyhow::ensure!(
+            path.exists(),
+            "GTFS feed {} not found; fetch the data with `neuvo data fetch` (or `neuvo data fetch --from ../shared/data`)",
+            path.display()
+        );
+        let feed = neuvo_gtfs::Feed::open(&path)?;
+        let date = match date {
+            Some(d) => d,
+            None => *feed.service_dates().first().with_context(|| {
+                format!(
+                    "GTFS feed {}: no date has any service; check calendar.txt and calendar_dates.txt",
+                    path.display()
+                )
+            })?,
+        };
+        let (tt, report) = feed.timetable(date)?;
+        let mut notes: Vec<String> = feed.notes().to_vec();
+        notes.push(format!(
+            "{gtfs} on {date}: {} trips ({} expanded from frequencies.txt) on {} routes at {} stops",
+            report.trips, report.frequency_trips, report.routes, report.stops
+        ));
+        let loaded = LoadedTimetable { timetable: Arc::new(tt), date, notes };
+        if let Ok(mut m) = self.timetables.lock() {
+            m.insert(key, loaded.clone());
+        }
+        Ok(loaded)
+    }
+
+    fn load_scenario(&self, rel: &str) -> Result<Scenario> {
+        let path = self.existing(rel, "scenario file")?;
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        Ok(Scenario::from_toml(&text, &path.display().to_string())?)
+    }
+}
+
 fn input_error(e: &anyhow::Error) -> InputError {
     InputError(format!("{e:#}"))
 }
@@ -152,5 +198,13 @@ impl Inputs for FileInputs {
 
     fn sites(&self, spec: &SitesSpec, network: &NetworkSpec) -> Result<Vec<Site>, InputError> {
         self.load_sites(spec, network).map_err(|e| input_error(&e))
+    }
+
+    fn timetable(&self, gtfs: &str, date: Option<chrono::NaiveDate>) -> Result<LoadedTimetable, InputError> {
+        self.load_timetable(gtfs, date).map_err(|e| input_error(&e))
+    }
+
+    fn scenario(&self, path: &str) -> Result<Scenario, InputError> {
+        self.load_scenario(path).map_err(|e| input_error(&e))
     }
 }

@@ -7,6 +7,7 @@
 
 mod bench;
 mod bench_locate;
+mod compare;
 mod data;
 mod demo;
 mod inputs;
@@ -17,6 +18,7 @@ mod progress;
 mod queries;
 mod routes;
 mod serve;
+mod tables;
 mod vrptw;
 
 use std::path::PathBuf;
@@ -56,6 +58,9 @@ enum Command {
     Venues(queries::VenuesArgs),
     /// Choose pop-up sites for a scenario (MCLP, LSCP, p-median, p-center): a table, a JSON summary and GeoJSON.
     Locate(locate::LocateArgs),
+    /// Compare two variants of a closure scenario (before, after, after with pop-ups) by walking, car and
+    /// transit: tables by group and district as JSON or text and CSV, and the per-cell difference as GeoJSON.
+    Compare(compare::CompareArgs),
     /// Plan the advisors' day: home visits around pop-up sessions, each advisor's day as GeoJSON, GPX, iCalendar,
     /// a CSV run sheet and an HTML day sheet.
     Routes(routes::RoutesArgs),
@@ -212,6 +217,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Isochrone(a) => queries::isochrone(d, &a),
         Command::Venues(a) => queries::venues(d, &a),
         Command::Locate(a) => locate::run(d, &a),
+        Command::Compare(a) => compare::run(d, &a),
         Command::Routes(a) => routes::run(d, &a),
         Command::Visits(VisitsCommand::Generate(a)) => routes::generate(d, &a),
         Command::Vrptw(VrptwCommand::Solve(a)) => vrptw::solve(&a),

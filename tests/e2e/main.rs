@@ -10,9 +10,13 @@
 //!   and read back by independent GPX and iCalendar parsers;
 //! * `transit`: the HSL feed of central Helsinki on its service day, RAPTOR against the brute-force search,
 //!   walks between stops against plain Dijkstra on the walking network;
+//! * `compare`: `neuvo compare` on the shipped comparisons: closures never shorten a trip, pop-ups never lengthen
+//!   one and count only within their hours, walk and car times against plain Dijkstra, the polars tables against
+//!   the access crate's, bad comparisons;
 //! * `server`: `neuvo serve` and `neuvo user add`, writes surviving `kill -9`, the map page in Chromium.
 
 mod cli;
+mod compare;
 mod isochrones;
 mod locate;
 mod real_network;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use neuvo_model::{Demand, Progress, Site};
 use neuvo_network::Network;
 
-use crate::scenario::{DemandSpec, NetworkSpec, SitesSpec};
+use crate::scenario::{DemandSpec, NetworkSpec, Scenario, SitesSpec};
 
 /// Loads the inputs a scenario names.
 pub trait Inputs: Send + Sync {
@@ -17,6 +17,28 @@ pub trait Inputs: Send + Sync {
     /// Every site the files (and, when asked, the network's OSM venues) of `spec` hold, with the status their
     /// source gives; the pipeline applies the scenario's changes.
     fn sites(&self, spec: &SitesSpec, network: &NetworkSpec) -> Result<Vec<Site>, InputError>;
+    /// The timetable of one service day of a GTFS feed (`date`, or the feed's first service date when `None`).
+    /// Inputs without feeds say so.
+    fn timetable(&self, gtfs: &str, date: Option<chrono::NaiveDate>) -> Result<LoadedTimetable, InputError> {
+        let _ = date;
+        Err(InputError(format!("GTFS feed {gtfs}: these inputs hold no transit timetables")))
+    }
+    /// A location scenario file (for pop-ups chosen by `neuvo locate` in a comparison). Inputs without scenario
+    /// files say so.
+    fn scenario(&self, path: &str) -> Result<Scenario, InputError> {
+        Err(InputError(format!("scenario {path}: these inputs hold no scenario files")))
+    }
+}
+
+/// One service day of a GTFS feed, as loaded.
+#[derive(Clone, Debug)]
+pub struct LoadedTimetable {
+    /// The timetable.
+    pub timetable: Arc<neuvo_transit::Timetable>,
+    /// The service date it is for.
+    pub date: chrono::NaiveDate,
+    /// What a reader should know (trips skipped, how many from frequencies).
+    pub notes: Vec<String>,
 }
 
 /// Demand as loaded, with what a reader should know about it.

@@ -33,6 +33,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod compare;
 pub mod day;
 mod inputs;
 mod locate;
@@ -41,7 +42,10 @@ mod scenario;
 mod sites;
 mod transit;
 
-pub use inputs::{InputError, Inputs, LoadedDemand};
+pub use compare::{
+    CompareOptions, CompareReport, CompareScenario, CompareSummary, compare_table, run_compare,
+};
+pub use inputs::{InputError, Inputs, LoadedDemand, LoadedTimetable};
 pub use locate::{
     DistrictCoverage, GroupCoverage, LocateReport, LocateSummary, PlanError, Prepared, RunOptions,
     SiteReport, Timings, TradeoffRow, prepare, run_locate, summary_table,

@@ -770,12 +770,12 @@ fn describe_people(groups: &[String], people: &[f64]) -> String {
     groups.iter().zip(people).map(|(g, n)| format!("{n:.0} {g}")).collect::<Vec<_>>().join(", ")
 }
 
-fn round(x: f64, digits: i32) -> f64 {
+pub(crate) fn round(x: f64, digits: i32) -> f64 {
     let f = 10f64.powi(digits);
     (x * f).round() / f
 }
 
-fn per_group(groups: &[String], v: &[f64]) -> Value {
+pub(crate) fn per_group(groups: &[String], v: &[f64]) -> Value {
     Value::Object(groups.iter().cloned().zip(v.iter().map(|x| json!(round(*x, 2)))).collect())
 }
 
