@@ -1,6 +1,7 @@
 // neuvo's map page: logs in with an API token, draws the data extent and our own street network, routes between
 // two clicked points and draws isochrones. Later jobs add their layers through window.neuvo.registerLayer.
 /* global L */
+import { setupCompare } from './compare.js';
 import { setupPlans } from './plan.js';
 import { setupRoutes } from './routes.js';
 
@@ -151,7 +152,7 @@ async function start() {
   );
   await setupPlans({ api, post, registerLayer, map, showError });
   await setupRoutes({ api, post, registerLayer, map, showError, me, token: () => token });
-  registerLayer('differences', 'Scenario differences', null, { planned: true });
+  await setupCompare({ api, post, registerLayer, map, showError });
   await loadStreets();
   map.on('click', onClick);
   $('mode').addEventListener('change', async () => {

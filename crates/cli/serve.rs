@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use neuvo_model::Mode;
-use neuvo_planner::Scenario;
+use neuvo_planner::{CompareScenario, Scenario};
 use neuvo_server::{AppState, DatasetInfo, Db, Planning, Role, ServerConfig};
 
 use crate::netload::{self, NetworkArgs};
@@ -111,9 +111,11 @@ pub(crate) fn state(data_dir: &Path, a: &ServeArgs) -> Result<AppState> {
         workers: a.workers.unwrap_or(defaults.workers).max(1),
         ..defaults
     };
+    let (scenarios, comparisons) = shipped_scenarios(data_dir);
     let planning = Planning {
         inputs: Arc::new(crate::inputs::FileInputs::new(data_dir)),
-        scenarios: shipped_scenarios(data_dir),
+        scenarios,
+        comparisons,
         sample_day: sample_day(data_dir),
     };
     Ok(AppState::new(db, networks, venues, datasets(data_dir), config)?.with_planning(planning))
@@ -139,24 +141,41 @@ pub(crate) fn sample_day(data_dir: &Path) -> Option<neuvo_planner::day::DayReque
     }
 }
 
-/// The scenarios in DATA_DIR/scenarios/, by file name; a file that does not parse is left out with a warning.
-pub(crate) fn shipped_scenarios(data_dir: &Path) -> Vec<Scenario> {
+/// The files of DATA_DIR/scenarios/, by file name: location scenarios, and comparisons (a TOML whose top level has
+/// a `variants` table); a file that does not parse is left out with a warning.
+pub(crate) fn shipped_scenarios(data_dir: &Path) -> (Vec<Scenario>, Vec<CompareScenario>) {
     let dir = data_dir.join("scenarios");
-    let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(&dir) else { return (Vec::new(), Vec::new()) };
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
-    files
-        .iter()
-        .filter_map(|f| {
-            let parsed = std::fs::read_to_string(f)
-                .map_err(anyhow::Error::from)
-                .and_then(|t| Ok(Scenario::from_toml(&t, &f.display().to_string())?));
-            parsed.map_err(|e| tracing::warn!(file = %f.display(), error = %e, "scenario left out")).ok()
-        })
-        .collect()
+    let (mut scenarios, mut comparisons) = (Vec::new(), Vec::new());
+    for f in &files {
+        let origin = f.display().to_string();
+        let text = match std::fs::read_to_string(f) {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::warn!(file = %origin, error = %e, "scenario left out");
+                continue;
+            }
+        };
+        let is_comparison =
+            text.parse::<toml::Table>().is_ok_and(|t| t.get("variants").is_some_and(toml::Value::is_table));
+        if is_comparison {
+            match CompareScenario::from_toml(&text, &origin) {
+                Ok(c) => comparisons.push(c),
+                Err(e) => tracing::warn!(file = %origin, error = %e, "comparison left out"),
+            }
+        } else {
+            match Scenario::from_toml(&text, &origin) {
+                Ok(s) => scenarios.push(s),
+                Err(e) => tracing::warn!(file = %origin, error = %e, "scenario left out"),
+            }
+        }
+    }
+    (scenarios, comparisons)
 }
 
 /// Runs the server until Ctrl-C; `announce` is printed once it listens (with the real address).

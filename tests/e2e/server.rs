@@ -310,3 +310,191 @@ fn the_advisors_day_in_a_browser() {
     let (status, _) = get(&format!("{}/api/v1/plans/{aino_plan}/ics", s.url), Some(&aino));
     assert_eq!(status, 200);
 }
+
+/// `POST url` with a JSON body and a token; the status and the JSON answer.
+fn post_json(url: &str, token: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+    let r = ureq::post(url)
+        .header("Authorization", &format!("Bearer {token}"))
+        .config()
+        .http_status_as_error(false)
+        .build()
+        .send_json(body);
+    match r {
+        Ok(mut r) => (
+            r.status().as_u16(),
+            serde_json::from_str(&r.body_mut().read_to_string().unwrap_or_default()).unwrap_or_default(),
+        ),
+        Err(e) => (0, serde_json::Value::String(e.to_string())),
+    }
+}
+
+/// The legend bin a delta falls in (`min < |Δ| ≤ max`, losses and gains by sign), as the page's legend lists them.
+fn legend_colour(legend: &[serde_json::Value], delta: Option<f64>) -> String {
+    let sign = match delta {
+        None => "unreached",
+        Some(0.0) => "same",
+        Some(d) if d > 0.0 => "loss",
+        Some(_) => "gain",
+    };
+    let a = delta.map_or(0.0, f64::abs);
+    let bin = legend
+        .iter()
+        .find(|b| {
+            b["sign"] == sign
+                && (!matches!(sign, "loss" | "gain")
+                    || (b["min"].as_f64().is_some_and(|lo| lo < a)
+                        && b["max"].as_f64().is_none_or(|hi| a <= hi)))
+        })
+        .unwrap_or_else(|| panic!("no legend bin for {delta:?}: {legend:?}"));
+    bin["color"].as_str().expect("colour").to_owned()
+}
+
+/// The analysts' panel in Chromium: an analyst compares Espoo's six service points (`before`) with the three kept
+/// (`after`); the page draws one cell per feature of the job's result with exactly its Δ minutes and the legend's
+/// colour for it, by car and then on foot, hides cells without people of the chosen group, and its table shows the
+/// summary's figures for the chosen mode and group. Through the API: the comparison files are listed as comparisons
+/// (not as location scenarios), advisors are refused, and an unknown variant is named.
+#[test]
+fn the_map_page_compares_two_variants_in_a_browser() {
+    let data = neuvo_testkit::data_dir();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("neuvo.db");
+    let analyst = add_user(&data, &db, "ana", "analyst");
+    let advisor = add_user(&data, &db, "aino", "advisor");
+    let web = web_dir();
+    let s = start(&data, &db, &["--web", web.to_str().expect("utf-8")]);
+    let api = |p: &str| format!("{}/api/v1{p}", s.url);
+
+    // The comparison files are comparisons, and only that.
+    let (status, body) = get(&api("/compare/scenarios"), Some(&analyst));
+    assert_eq!(status, 200, "{body}");
+    let list: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let names: Vec<&str> = list.as_array().expect("list").iter().filter_map(|c| c["name"].as_str()).collect();
+    assert!(names.contains(&"espoo-2021") && names.contains(&"helsinki-centre-transit"), "{names:?}");
+    let espoo = list.as_array().unwrap().iter().find(|c| c["name"] == "espoo-2021").expect("listed");
+    assert_eq!(espoo["modes"], serde_json::json!(["car", "walk"]));
+    let (_, body) = get(&api("/locate/scenarios"), Some(&analyst));
+    assert!(body.contains("helsinki-centre-walk") && !body.contains("espoo-2021\""), "{body}");
+    // Advisors may not compare; an unknown variant is named with the ones there are.
+    let (status, _) = get(&api("/compare/scenarios"), Some(&advisor));
+    assert_eq!(status, 403);
+    let req = serde_json::json!({"comparison": "espoo-2021", "a": "before", "b": "after"});
+    let (status, _) = post_json(&api("/jobs/compare"), &advisor, &req);
+    assert_eq!(status, 403);
+    let (status, err) = post_json(
+        &api("/jobs/compare"),
+        &analyst,
+        &serde_json::json!({"comparison": "espoo-2021", "a": "before", "b": "afterwards"}),
+    );
+    assert_eq!(status, 422, "{err}");
+    let msg = err["message"].as_str().expect("message");
+    assert!(msg.contains("\"afterwards\"") && msg.contains("after-popups"), "{msg}");
+
+    let v = run_script(
+        &s,
+        "compare.mjs",
+        &[&analyst, "espoo-2021", "before", "after", "car/total,walk/total,walk/age75"],
+        "map-compare.png",
+    );
+    // The job's result, fetched here, is the reference.
+    let job = v["job"].as_str().expect("job id");
+    let (status, body) = get(&api(&format!("/jobs/{job}/result")), Some(&analyst));
+    assert_eq!(status, 200);
+    let result: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let summary = &result["summary"];
+    let features = result["difference"]["features"].as_array().expect("features");
+    assert!(features.len() > 1000, "{} cells", features.len());
+    assert_eq!(v["modes"], result["difference"]["neuvo"]["modes"]);
+    assert_eq!(v["groups"], result["difference"]["neuvo"]["groups"]);
+    // Closing sites cannot shorten the time to the nearest open one: no cell gains, by any mode.
+    for mode in ["car", "walk"] {
+        let key = format!("{mode}_delta");
+        let gains: Vec<&serde_json::Value> =
+            features.iter().filter(|f| f["properties"][&key].as_f64().is_some_and(|d| d < 0.0)).collect();
+        assert!(gains.is_empty(), "{mode}: {} cells gain, e.g. {}", gains.len(), gains[0]);
+        assert!(
+            features.iter().any(|f| f["properties"][&key].as_f64().is_some_and(|d| d > 0.0)),
+            "{mode}: some lose"
+        );
+    }
+    let legend = v["legend"].as_array().expect("legend");
+    let views = v["views"].as_array().expect("views");
+    assert_eq!(views.len(), 3);
+    for view in views {
+        let (mode, group) = (view["mode"].as_str().unwrap(), view["group"].as_str().unwrap());
+        let cells = view["cells"].as_object().expect("cells");
+        assert_eq!(view["drawn"].as_u64(), Some(features.len() as u64), "{mode}/{group}: one path per cell");
+        assert_eq!(cells.len(), features.len(), "{mode}/{group}: every cell id once");
+        for f in features {
+            let p = &f["properties"];
+            let id = p["id"].as_str().expect("id");
+            let drawn = &cells[id];
+            let delta = p[format!("{mode}_delta")].as_f64();
+            assert_eq!(drawn[0].as_f64(), delta, "{mode}/{group} cell {id}: drawn Δ vs the result");
+            assert_eq!(
+                drawn[1].as_str(),
+                Some(legend_colour(legend, delta).as_str()),
+                "{mode}/{group} cell {id}"
+            );
+            let people = p["people"][group].as_f64().unwrap_or(0.0);
+            assert_eq!(drawn[2].as_bool(), Some(people > 0.0), "{mode}/{group} cell {id}: shown iff people");
+        }
+        // The table: the summary's figures of this mode and group, as displayed.
+        let row =
+            summary["modes"].as_array().unwrap().iter().find(|m| m["mode"] == mode).expect("mode")["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|g| g["group"] == group)
+                .expect("group")
+                .clone();
+        let t = &view["table"];
+        let shown = |k: &str| t[k].as_str().unwrap_or_else(|| panic!("{k} in {t}")).replace(',', "");
+        assert_eq!(
+            shown("people"),
+            format!("{}", row["a"]["people"].as_f64().unwrap().round()),
+            "{mode}/{group}"
+        );
+        for (k, x) in [("mean-a", &row["a"]["mean_minutes"]), ("mean-b", &row["b"]["mean_minutes"])] {
+            let got: f64 = shown(k).parse().expect("minutes");
+            assert!((got - x.as_f64().unwrap()).abs() <= 0.05 + 1e-9, "{mode}/{group} {k}: {got} vs {x}");
+        }
+        let districts: Vec<&serde_json::Value> = summary["tables"]["districts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["mode"] == mode && r["group"] == group)
+            .collect();
+        let rows = view["districts"].as_array().expect("rows");
+        assert_eq!(rows.len(), districts.len(), "{mode}/{group}");
+        for (r, d) in rows.iter().zip(&districts) {
+            assert_eq!(r[0].as_str(), d["district"].as_str(), "{r}");
+            let (a, b) = r[2].as_str().unwrap().split_once(" → ").expect("A → B");
+            for (s, x) in [(a, &d["a_mean_minutes"]), (b, &d["b_mean_minutes"])] {
+                assert!((s.parse::<f64>().unwrap() - x.as_f64().unwrap()).abs() <= 0.05 + 1e-9, "{r} vs {d}");
+            }
+        }
+    }
+    // Car → walk redraws the cells with the walking deltas; the age75 view hides cells without people aged 75+.
+    let differ = features
+        .iter()
+        .filter(|f| {
+            let id = f["properties"]["id"].as_str().unwrap();
+            views[0]["cells"][id][0] != views[1]["cells"][id][0]
+        })
+        .count();
+    assert!(differ > features.len() / 2, "only {differ} cells changed from car to walk");
+    let age75 =
+        features.iter().filter(|f| f["properties"]["people"]["age75"].as_f64().unwrap_or(0.0) > 0.0).count();
+    let shown75 = views[2]["cells"].as_object().unwrap().values().filter(|c| c[2] == true).count();
+    assert_eq!(shown75, age75);
+    // The popup of a cell gives both times and the change.
+    let popup = v["popup"]["text"].as_str().expect("a popup");
+    assert!(
+        popup.contains("before (before)") && popup.contains("after (after)") && popup.contains("Δ +"),
+        "{popup}"
+    );
+    // Sites: three closed, three kept.
+    assert_eq!(v["sites"]["before_only"], 3, "{v}");
+    assert_eq!(v["sites"]["both"], 3, "{}", v["sites"]);
+}

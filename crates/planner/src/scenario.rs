@@ -485,7 +485,7 @@ impl Scenario {
 }
 
 /// A data path must stay inside the data folder: relative, without `..`.
-fn check_relative_path(p: &str) -> Result<(), String> {
+pub(crate) fn check_relative_path(p: &str) -> Result<(), String> {
     if p.trim().is_empty() {
         return Err("empty path".into());
     }

@@ -124,14 +124,16 @@ impl NetworkEntry {
     }
 }
 
-/// What the planners' endpoints need: the inputs the pipeline reads (files and caches, provided by the binary)
-/// and the scenarios shipped with the data.
+/// What the planners' and analysts' endpoints need: the inputs the pipeline reads (files and caches, provided by
+/// the binary) and the scenarios and comparisons shipped with the data.
 #[derive(Clone)]
 pub struct Planning {
     /// Loads networks, demand and sites for a scenario.
     pub inputs: Arc<dyn neuvo_planner::Inputs>,
     /// The scenarios that can be run by name.
     pub scenarios: Vec<neuvo_planner::Scenario>,
+    /// The comparisons (variants of a closure scenario) that can be run by name.
+    pub comparisons: Vec<neuvo_planner::CompareScenario>,
     /// The sample day of the advisors' job (`data/routes/`), when shipped.
     pub sample_day: Option<neuvo_planner::day::DayRequests>,
 }

@@ -91,6 +91,7 @@ fn server() -> common::TestServer {
     server_with_planning(neuvo_server::Planning {
         inputs: Arc::new(Values),
         scenarios: vec![scenario(1, 2.0)],
+        comparisons: Vec::new(),
         sample_day: None,
     })
 }

@@ -328,6 +328,17 @@ impl CompareScenario {
         Some(chain)
     }
 
+    /// Problems with paths that leave the data folder (absolute, or with `..`): the server refuses such a
+    /// comparison, as it refuses such a location scenario.
+    pub fn confined_path_issues(&self) -> Vec<ScenarioIssue> {
+        self.paths()
+            .into_iter()
+            .filter_map(|(field, p)| {
+                crate::scenario::check_relative_path(p).err().map(|message| ScenarioIssue { field, message })
+            })
+            .collect()
+    }
+
     /// Every data path the comparison names, with its field (for the server's confinement check).
     pub fn paths(&self) -> Vec<(String, &str)> {
         let mut v = vec![("demand.grid".to_owned(), self.demand.grid.as_str())];

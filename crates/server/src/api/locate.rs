@@ -36,7 +36,7 @@ pub(crate) struct ScenarioInfo {
     body: serde_json::Value,
 }
 
-fn planning(s: &AppState) -> ApiResult<&crate::Planning> {
+pub(crate) fn planning(s: &AppState) -> ApiResult<&crate::Planning> {
     s.planning.as_ref().ok_or_else(|| {
         ApiError::invalid(
             "this server runs no location plans (it was started without a data folder)",
@@ -89,7 +89,7 @@ pub(crate) struct LocateRequest {
     tradeoff: Option<bool>,
 }
 
-fn scenario_error(e: ScenarioError) -> ApiError {
+pub(crate) fn scenario_error(e: ScenarioError) -> ApiError {
     match e {
         ScenarioError::Parse { message, .. } => {
             ApiError::invalid(format!("the scenario cannot be read: {message}"), serde_json::Value::Null)

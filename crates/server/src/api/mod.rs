@@ -1,6 +1,7 @@
 //! The versioned API under `/api/v1`: routes collected with their OpenAPI descriptions, the middleware around them
 //! (body limit, timeout, CORS, request logs without queries or bodies) and the map page.
 
+mod compare;
 mod jobs;
 mod locate;
 mod meta;
@@ -52,7 +53,7 @@ impl IntoResponse for GeoJson {
         (name = "meta", description = "Health, configuration, data sets and networks"),
         (name = "travel", description = "Routes, isochrones, matrices and venues"),
         (name = "jobs", description = "Long work: submit, follow, cancel, fetch results"),
-        (name = "plans", description = "Location plans and advisors' days: the shipped scenarios, pop-up site selection and home-visit routing as jobs"),
+        (name = "plans", description = "Location plans, comparisons and advisors' days: the shipped scenarios, pop-up site selection, variants of a closure scenario compared and home-visit routing as jobs"),
         (name = "records", description = "Users, scenarios, plans, visit requests and the audit log")
     )
 )]
@@ -89,6 +90,8 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(jobs::submit_matrix))
         .routes(routes!(locate::submit))
         .routes(routes!(locate::scenarios))
+        .routes(routes!(compare::submit))
+        .routes(routes!(compare::comparisons))
         .routes(routes!(routes::sample))
         .routes(routes!(routes::submit))
         .routes(routes!(jobs::list))
