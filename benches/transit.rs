@@ -107,17 +107,30 @@ fn cells_to_sites(net: &Network, tt: &neuvo_transit::Timetable) {
     .iter()
     .map(|&(x, y)| LonLat::try_new(x, y).expect("valid"))
     .collect();
+    matrix_line(net, tt, &cells, &sites, "transit_all_centre_cells_to_six_sites");
+    // Every venue the central Helsinki scenarios may open (libraries, senior and community centres, malls, the
+    // town hall), as the comparison helsinki-centre-transit sees them.
+    let (venues, _) = neuvo_osm::read_venues(
+        &neuvo_testkit::data_file("osm/helsinki_centre_2024.osm.pbf"),
+        &neuvo_osm::VenueRules::builtin(),
+    )
+    .expect("venues read");
+    let all: Vec<LonLat> = venues.iter().map(|v| v.location).collect();
+    matrix_line(net, tt, &cells, &all, "transit_all_centre_cells_to_all_venues");
+}
+
+fn matrix_line(net: &Network, tt: &neuvo_transit::Timetable, cells: &[LonLat], sites: &[LonLat], name: &str) {
     let options = neuvo_planner::TransitOptions::hour_from(8 * 3600);
     let t = Instant::now();
     let reach =
-        neuvo_planner::cells_to_sites_by_transit(net, tt, &cells, &sites, &options, &NoProgress, &|| false)
+        neuvo_planner::cells_to_sites_by_transit(net, tt, cells, sites, &options, &NoProgress, &|| false)
             .expect("not cancelled");
     let ms = t.elapsed().as_secs_f64() * 1e3;
     let reached = (0..cells.len())
         .flat_map(|i| (0..sites.len()).map(move |j| (i, j)))
         .filter(|&(i, j)| reach.p50.time(i, j).is_some());
     line(
-        "transit_all_centre_cells_to_six_sites",
+        name,
         ms,
         None,
         &serde_json::json!({
