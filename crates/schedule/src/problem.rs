@@ -40,6 +40,9 @@ pub struct Advisor {
     pub id: String,
     /// The kinds of session they can hold (`general`, `debt`, `social`, `career`).
     pub kinds: Vec<String>,
+    /// Languages they advise in (`fi`, `sv`, `en`).
+    #[serde(default)]
+    pub languages: Vec<String>,
     /// When they work, as a weekly timetable; a session must lie inside.
     pub available: OpeningHours,
     /// At most this many sessions a day.
@@ -62,6 +65,9 @@ pub struct Requirement {
     /// Only on these weekdays (Monday = 0); empty: any day the venue opens.
     #[serde(default)]
     pub weekdays: Vec<usize>,
+    /// A language the session must be held in (an advisor must speak it); `None`: any.
+    #[serde(default)]
+    pub language: Option<String>,
     /// How much a session here is worth relative to others (need: people it reaches).
     pub weight: f64,
 }
@@ -112,6 +118,7 @@ impl Problem {
     pub fn allowed(&self, a: usize, r: usize, d: usize, s: usize) -> bool {
         let (adv, req, day, slot) = (&self.advisors[a], &self.requirements[r], &self.days[d], self.slots[s]);
         adv.kinds.contains(&req.kind)
+            && req.language.as_ref().is_none_or(|l| adv.languages.contains(l))
             && (req.weekdays.is_empty() || req.weekdays.contains(&day.weekday))
             && self.venues[req.venue].hours.is_open(day.weekday, slot.start, slot.end)
             && adv.available.is_open(day.weekday, slot.start, slot.end)

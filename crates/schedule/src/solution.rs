@@ -107,6 +107,11 @@ pub fn check(p: &Problem, sessions: &[Session]) -> Result<(), Violation> {
         if !a.kinds.contains(&r.kind) {
             return err(format!("{} does not hold {} sessions", a.id, r.kind));
         }
+        if let Some(l) = &r.language
+            && !a.languages.contains(l)
+        {
+            return err(format!("{} does not advise in {l}", a.id));
+        }
         if !r.weekdays.is_empty() && !r.weekdays.contains(&day.weekday) {
             return err(format!("requirement {} is not wanted on weekday {}", s.requirement, day.weekday));
         }

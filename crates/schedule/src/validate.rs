@@ -29,9 +29,11 @@ pub fn usable_weekdays(p: &Problem, r: usize) -> Vec<usize> {
         .filter(|&wd| {
             p.slots.iter().any(|s| {
                 p.venues[req.venue].hours.is_open(wd, s.start, s.end)
-                    && p.advisors
-                        .iter()
-                        .any(|a| a.kinds.contains(&req.kind) && a.available.is_open(wd, s.start, s.end))
+                    && p.advisors.iter().any(|a| {
+                        a.kinds.contains(&req.kind)
+                            && req.language.as_ref().is_none_or(|l| a.languages.contains(l))
+                            && a.available.is_open(wd, s.start, s.end)
+                    })
             })
         })
         .collect()
@@ -129,6 +131,18 @@ pub fn validate(p: &Problem) -> Vec<Issue> {
             issue(
                 f.clone(),
                 format!("no advisor holds {:?} sessions: add one, or drop the requirement", req.kind),
+            );
+            continue;
+        }
+        if let Some(l) = &req.language
+            && !p.advisors.iter().any(|a| a.kinds.contains(&req.kind) && a.languages.contains(l))
+        {
+            issue(
+                f.clone(),
+                format!(
+                    "no advisor holding {:?} sessions advises in {l:?}: add one, or drop the language",
+                    req.kind
+                ),
             );
             continue;
         }

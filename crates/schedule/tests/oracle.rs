@@ -43,6 +43,7 @@ fn random_problem(rng: &mut SplitMix64) -> Problem {
             } else {
                 vec![kinds[pick(rng, 2)].into()]
             },
+            languages: if pick(rng, 2) == 0 { vec!["fi".into(), "sv".into()] } else { vec!["fi".into()] },
             available: hours(["Mo-Su 08:00-17:00", "Mo-Fr 09:00-13:30", "We-Su 08:00-16:00"][pick(rng, 3)]),
             max_per_day: 1 + pick(rng, 2) as u32,
             max_per_week: 1 + pick(rng, 4) as u32,
@@ -56,6 +57,7 @@ fn random_problem(rng: &mut SplitMix64) -> Problem {
             kind: kinds[pick(rng, 2)].into(),
             per_week: 1 + pick(rng, 2) as u32,
             weekdays: if pick(rng, 4) == 0 { vec![pick(rng, 7), pick(rng, 7)] } else { Vec::new() },
+            language: if pick(rng, 4) == 0 { Some("sv".into()) } else { None },
             weight: 1.0 + rng.below(5) as f64,
         })
         .collect();
@@ -125,6 +127,7 @@ fn base(n_days: usize) -> Problem {
             Advisor {
                 id: "aino".into(),
                 kinds: vec!["general".into()],
+                languages: vec!["fi".into(), "sv".into()],
                 available: hours("Mo-Fr 08:00-16:00"),
                 max_per_day: 2,
                 max_per_week: 8,
@@ -133,6 +136,7 @@ fn base(n_days: usize) -> Problem {
             Advisor {
                 id: "ville".into(),
                 kinds: vec!["debt".into()],
+                languages: vec!["fi".into()],
                 available: hours("Mo-Th 08:00-16:00"),
                 max_per_day: 1,
                 max_per_week: 2,
@@ -140,8 +144,22 @@ fn base(n_days: usize) -> Problem {
             },
         ],
         requirements: vec![
-            Requirement { venue: 0, kind: "general".into(), per_week: 2, weekdays: Vec::new(), weight: 3.0 },
-            Requirement { venue: 1, kind: "debt".into(), per_week: 1, weekdays: vec![1], weight: 2.0 },
+            Requirement {
+                venue: 0,
+                kind: "general".into(),
+                per_week: 2,
+                weekdays: Vec::new(),
+                language: None,
+                weight: 3.0,
+            },
+            Requirement {
+                venue: 1,
+                kind: "debt".into(),
+                per_week: 1,
+                weekdays: vec![1],
+                language: None,
+                weight: 2.0,
+            },
         ],
         travel_min: vec![vec![0, 25], vec![25, 0]],
         min_spacing_days: 2,
@@ -172,6 +190,7 @@ fn contradictions_are_errors_that_say_what_to_do() {
     p.advisors.push(Advisor {
         id: "nobody".into(),
         kinds: vec!["career".into()],
+        languages: Vec::new(),
         available: OpeningHours::default(),
         max_per_day: 1,
         max_per_week: 1,
@@ -182,6 +201,7 @@ fn contradictions_are_errors_that_say_what_to_do() {
         kind: "social".into(),
         per_week: 1,
         weekdays: Vec::new(),
+        language: None,
         weight: 1.0,
     });
     let Err(ScheduleError::Invalid(issues)) = solve(&p, &Params::default()) else {
@@ -196,6 +216,21 @@ fn contradictions_are_errors_that_say_what_to_do() {
         "{text:?}"
     );
     assert!(text.iter().any(|t| t.contains("no advisor holds \"social\" sessions")), "{text:?}");
+    // A language no advisor of the kind speaks.
+    let mut p = base(7);
+    p.requirements[0].language = Some("en".into());
+    let e = solve(&p, &Params::default()).unwrap_err().to_string();
+    assert!(e.contains("no advisor holding \"general\" sessions advises in \"en\""), "{e}");
+    // With Swedish asked, only a Swedish-speaking advisor holds the session.
+    let mut p = base(7);
+    p.requirements[0].language = Some("sv".into());
+    let r = solve(&p, &Params::default()).unwrap();
+    assert!(
+        r.sessions
+            .iter()
+            .filter(|s| s.requirement == 0)
+            .all(|s| p.advisors[s.advisor].languages.contains(&"sv".to_owned()))
+    );
     // A hub open on no weekday the debt adviser works.
     let mut p = base(7);
     p.venues[1].hours = hours("Fr 09:00-16:00");
@@ -213,6 +248,7 @@ fn what_cannot_be_placed_is_explained() {
         kind: "debt".into(),
         per_week: 2,
         weekdays: Vec::new(),
+        language: None,
         weight: 1.0,
     });
     let r = solve(&p, &Params::default()).unwrap();
@@ -227,8 +263,22 @@ fn what_cannot_be_placed_is_explained() {
     p.travel_min = vec![vec![0, 90], vec![90, 0]];
     p.advisors[1].kinds = vec!["nothing".into()];
     p.requirements = vec![
-        Requirement { venue: 0, kind: "general".into(), per_week: 1, weekdays: Vec::new(), weight: 1.0 },
-        Requirement { venue: 1, kind: "general".into(), per_week: 1, weekdays: Vec::new(), weight: 1.0 },
+        Requirement {
+            venue: 0,
+            kind: "general".into(),
+            per_week: 1,
+            weekdays: Vec::new(),
+            language: None,
+            weight: 1.0,
+        },
+        Requirement {
+            venue: 1,
+            kind: "general".into(),
+            per_week: 1,
+            weekdays: Vec::new(),
+            language: None,
+            weight: 1.0,
+        },
     ];
     let r = solve(&p, &Params::default()).unwrap();
     assert_eq!(r.sessions.len(), 1);
