@@ -207,4 +207,12 @@ impl Inputs for FileInputs {
     fn scenario(&self, path: &str) -> Result<Scenario, InputError> {
         self.load_scenario(path).map_err(|e| input_error(&e))
     }
+
+    fn text(&self, path: &str) -> Result<String, InputError> {
+        let read = || -> Result<String> {
+            let p = self.existing(path, "file")?;
+            std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))
+        };
+        read().map_err(|e| input_error(&e))
+    }
 }

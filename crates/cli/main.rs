@@ -17,6 +17,7 @@ mod points;
 mod progress;
 mod queries;
 mod routes;
+mod schedule;
 mod serve;
 mod tables;
 mod vrptw;
@@ -61,6 +62,9 @@ enum Command {
     /// Compare two variants of a closure scenario (before, after, after with pop-ups) by walking, car and
     /// transit: tables by group and district as JSON or text and CSV, and the per-cell difference as GeoJSON.
     Compare(compare::CompareArgs),
+    /// Plan the weekly rotation of pop-up sessions: which advisor holds which session at which venue, when; per
+    /// advisor and per venue calendars, a CSV and a printable timetable.
+    Schedule(schedule::ScheduleArgs),
     /// Plan the advisors' day: home visits around pop-up sessions, each advisor's day as GeoJSON, GPX, iCalendar,
     /// a CSV run sheet and an HTML day sheet.
     Routes(routes::RoutesArgs),
@@ -218,6 +222,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Venues(a) => queries::venues(d, &a),
         Command::Locate(a) => locate::run(d, &a),
         Command::Compare(a) => compare::run(d, &a),
+        Command::Schedule(a) => schedule::run(d, &a),
         Command::Routes(a) => routes::run(d, &a),
         Command::Visits(VisitsCommand::Generate(a)) => routes::generate(d, &a),
         Command::Vrptw(VrptwCommand::Solve(a)) => vrptw::solve(&a),

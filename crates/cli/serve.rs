@@ -142,7 +142,8 @@ pub(crate) fn sample_day(data_dir: &Path) -> Option<neuvo_planner::day::DayReque
 }
 
 /// The files of DATA_DIR/scenarios/, by file name: location scenarios, and comparisons (a TOML whose top level has
-/// a `variants` table); a file that does not parse is left out with a warning.
+/// a `variants` table); rotation scenarios (a `rotation` table) are not served yet; a file that does not parse is
+/// left out with a warning.
 pub(crate) fn shipped_scenarios(data_dir: &Path) -> (Vec<Scenario>, Vec<CompareScenario>) {
     let dir = data_dir.join("scenarios");
     let Ok(entries) = std::fs::read_dir(&dir) else { return (Vec::new(), Vec::new()) };
@@ -161,9 +162,13 @@ pub(crate) fn shipped_scenarios(data_dir: &Path) -> (Vec<Scenario>, Vec<CompareS
                 continue;
             }
         };
-        let is_comparison =
-            text.parse::<toml::Table>().is_ok_and(|t| t.get("variants").is_some_and(toml::Value::is_table));
-        if is_comparison {
+        let table = text.parse::<toml::Table>().ok();
+        let has = |key: &str| table.as_ref().is_some_and(|t| t.get(key).is_some_and(toml::Value::is_table));
+        if has("rotation") {
+            // A rotation scenario (`neuvo schedule`): not served yet.
+            continue;
+        }
+        if has("variants") {
             match CompareScenario::from_toml(&text, &origin) {
                 Ok(c) => comparisons.push(c),
                 Err(e) => tracing::warn!(file = %origin, error = %e, "comparison left out"),

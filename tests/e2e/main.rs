@@ -13,6 +13,8 @@
 //! * `compare`: `neuvo compare` on the shipped comparisons: closures never shorten a trip, pop-ups never lengthen
 //!   one and count only within their hours, walk and car times against plain Dijkstra, the polars tables against
 //!   the access crate's, bad comparisons;
+//! * `schedule`: `neuvo schedule` on the Espoo week: hours, kinds, languages, travel against plain Dijkstra,
+//!   spacing, frequency from need, the same weekday and hour every week, calendars read back, bad input;
 //! * `server`: `neuvo serve` and `neuvo user add`, writes surviving `kill -9`, the map page in Chromium.
 
 mod cli;
@@ -21,6 +23,7 @@ mod isochrones;
 mod locate;
 mod real_network;
 mod routes;
+mod schedule;
 mod server;
 mod support;
 mod transit;

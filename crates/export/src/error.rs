@@ -1,11 +1,13 @@
-//! Why a day cannot be exported.
+//! Why a day or a rotation cannot be exported.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use neuvo_model::LonLatError;
 
-/// Why a day cannot be exported. Stops and legs are named by their 1-based `seq`.
+/// Why a day or a rotation cannot be exported. Stops and legs are named by their 1-based `seq`, a rotation's
+/// sessions by their 1-based position in [`WeekPlan::sessions`](crate::WeekPlan::sessions).
 ///
-/// Messages name stops by number and quote times, never labels, notes or client details, so they are safe to log.
+/// Messages name stops and sessions by number and quote times and ids, never labels, notes, names or client
+/// details, so they are safe to log.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ExportError {
     /// The advisor id is empty; it is part of every calendar event's UID.
@@ -122,5 +124,85 @@ pub enum ExportError {
         advisor_id: String,
         /// The date.
         date: NaiveDate,
+    },
+    /// A rotation's first date is after its last date.
+    #[error("the rotation's first date {first_date} is after its last date {last_date}")]
+    RotationDates {
+        /// The first date given.
+        first_date: NaiveDate,
+        /// The last date given.
+        last_date: NaiveDate,
+    },
+    /// A rotation's session has an empty id or kind (ids are part of calendar UIDs).
+    #[error("session {session}: the {field} is empty")]
+    SessionEmptyField {
+        /// The session (1-based position in [`WeekPlan::sessions`](crate::WeekPlan::sessions)).
+        session: usize,
+        /// `advisor_id`, `venue_id` or `kind`.
+        field: &'static str,
+    },
+    /// A rotation's session ends at or before its start.
+    #[error("session {session} on {date}: the end {end} is not after the start {start}")]
+    SessionEndNotAfterStart {
+        /// The session (1-based).
+        session: usize,
+        /// Its date.
+        date: NaiveDate,
+        /// Its start.
+        start: NaiveTime,
+        /// Its end.
+        end: NaiveTime,
+    },
+    /// A rotation's session lies outside the rotation's dates.
+    #[error("session {session}: its date {date} is outside the rotation's dates {first_date} to {last_date}")]
+    SessionOffDates {
+        /// The session (1-based).
+        session: usize,
+        /// Its date.
+        date: NaiveDate,
+        /// The rotation's first date.
+        first_date: NaiveDate,
+        /// The rotation's last date.
+        last_date: NaiveDate,
+    },
+    /// A rotation's session has coordinates out of range (a guard, as for [`ExportError::BadPlace`]).
+    #[error("session {session}: {source}")]
+    SessionBadPlace {
+        /// The session (1-based).
+        session: usize,
+        /// What is wrong.
+        #[source]
+        source: LonLatError,
+    },
+    /// Two sessions at the same venue id give it different names or locations.
+    #[error("session {session}: venue {venue_id:?} has another name or location than in session {first}")]
+    VenueMismatch {
+        /// The session that disagrees (1-based).
+        session: usize,
+        /// The venue's id.
+        venue_id: String,
+        /// The first session at the venue (1-based).
+        first: usize,
+    },
+    /// One advisor's sessions overlap in time.
+    #[error("advisor {advisor_id}: session {session} starts before session {other} ends on {date}")]
+    AdvisorOverlap {
+        /// The advisor.
+        advisor_id: String,
+        /// The later session (1-based).
+        session: usize,
+        /// The earlier session it overlaps (1-based).
+        other: usize,
+        /// The date.
+        date: NaiveDate,
+    },
+    /// A public export (a venue's timetable, the poster) would carry an advisor's name or id in the caller's text.
+    #[error(
+        "{field} contains an advisor's name or id; the public timetable never names staff, so remove it from the \
+         text"
+    )]
+    AdvisorInPublicText {
+        /// Where: `the title`, or e.g. `session 3's venue_name`.
+        field: String,
     },
 }

@@ -10,7 +10,19 @@
 //! | [`csv_run_sheet`] | CSV (RFC 4180) | spreadsheets |
 //! | [`html_day_sheet`] | one self-contained printable HTML page | paper |
 //!
-//! Every function first checks the day (see [`ExportError`]): one leg between each pair of consecutive stops,
+//! A rotation of pop-up advice sessions over one or more weeks ([`WeekPlan`]) becomes
+//!
+//! | function | format | for |
+//! |---|---|---|
+//! | [`ics_for_advisor`] | iCalendar with one event per session of one advisor | that advisor |
+//! | [`ics_for_venue`] | iCalendar with one event per session at one venue, no advisors named | the public |
+//! | [`week_csv`] | CSV (RFC 4180), one row per session, advisors by id | staff, spreadsheets |
+//! | [`week_html`] | one printable HTML poster, a venues × weekdays grid per ISO week, no advisors | the public |
+//!
+//! Every rotation export first checks the whole plan: sessions within the rotation's dates, each ending after it
+//! starts, one name and place per venue, no advisor in two sessions at once.
+//!
+//! Every day export first checks the day (see [`ExportError`]): one leg between each pair of consecutive stops,
 //! arrival ≤ start ≤ end, stops in time order, a known travel mode, coordinates in range. Inconsistent input is an
 //! error, never a file that looks right and is not.
 //!
@@ -62,6 +74,7 @@ mod ical;
 mod run_sheet;
 mod text;
 mod validate;
+mod week;
 
 pub use day::{AdvisorDay, ClientInfo, DayStop, ExportOptions, Leg, StopKind};
 pub use day_sheet::html_day_sheet;
@@ -71,3 +84,4 @@ pub use gpx_xml::gpx;
 pub use helsinki::{HELSINKI_TZID, helsinki_to_utc, utc_to_helsinki};
 pub use ical::{ics, ics_many};
 pub use run_sheet::csv_run_sheet;
+pub use week::{WeekPlan, WeekSession, ics_for_advisor, ics_for_venue, week_csv, week_html};

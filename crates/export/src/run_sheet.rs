@@ -51,12 +51,12 @@ pub fn csv_run_sheet(day: &AdvisorDay, options: &ExportOptions) -> Result<String
 }
 
 /// A free-text cell: a leading `'` when a spreadsheet would read it as a formula.
-fn text_cell(s: &str) -> String {
+pub(crate) fn text_cell(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() }
 }
 
 /// RFC 4180 quoting: a field with a comma, quote, CR or LF is enclosed in quotes, quotes doubled.
-fn quote(field: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn quote(field: &str) -> std::borrow::Cow<'_, str> {
     if field.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", field.replace('"', "\"\"")).into()
     } else {

@@ -28,6 +28,10 @@ pub trait Inputs: Send + Sync {
     fn scenario(&self, path: &str) -> Result<Scenario, InputError> {
         Err(InputError(format!("scenario {path}: these inputs hold no scenario files")))
     }
+    /// A small text file under the data folder (an advisors' CSV). Inputs without files say so.
+    fn text(&self, path: &str) -> Result<String, InputError> {
+        Err(InputError(format!("{path}: these inputs hold no files")))
+    }
 }
 
 /// One service day of a GTFS feed, as loaded.

@@ -39,6 +39,7 @@ mod inputs;
 mod locate;
 mod matrix;
 mod scenario;
+pub mod schedule;
 mod sites;
 mod transit;
 

@@ -8,8 +8,9 @@
 //! Rows: one session per advisor and slot; for each session and each later slot of the day, the session plus every
 //! session it conflicts with there (no time to travel between the venues) at most 1; sessions per advisor per day
 //! and per week; sessions per requirement per week at most those wanted, `short` the rest; in every window of
-//! `min_spacing_days` consecutive days at most one session of a requirement; `u ≥ Σ_a x` per day and slot;
-//! `Σ x ≤ M q` per requirement and advisor.
+//! `min_spacing_days` consecutive days at most one session of a kind at a venue; `u ≥ Σ_a x` per day and slot;
+//! `Σ x ≤ M q` per requirement and advisor; `peak ≥` each advisor's sessions (the busiest advisor's count, weighed
+//! to spread the work).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -90,8 +91,12 @@ pub fn solve(p: &Problem, settings: &MilpSettings) -> Result<MilpOutcome, String
             .or_insert_with(|| vars.add(variable().min(0.0).max(1.0)));
         q.entry((sess.requirement, sess.advisor)).or_insert_with(|| vars.add(variable().binary()));
     }
+    let peak = vars.add(variable().min(0.0));
     let w = &p.weights;
     let mut objective = Expression::default();
+    if w.balance > 0.0 {
+        objective += w.balance * peak;
+    }
     for (r, row) in short.iter().enumerate() {
         for v in row {
             objective += w.shortfall * p.requirements[r].weight * *v;
@@ -181,12 +186,22 @@ pub fn solve(p: &Problem, settings: &MilpSettings) -> Result<MilpOutcome, String
                 add(&mut model, held.leq(f64::from(req.per_week)));
             }
         }
-        // Spacing: every window of min_spacing_days consecutive days holds at most one session.
-        let span = p.min_spacing_days.max(1) as usize;
+    }
+    // Spacing: every window of min_spacing_days consecutive days holds at most one session of a kind at a venue
+    // (all requirements of that venue and kind together: a Swedish-language general session counts as general).
+    let mut groups: BTreeMap<(usize, &str), Vec<usize>> = BTreeMap::new();
+    for (r, req) in p.requirements.iter().enumerate() {
+        groups.entry((req.venue, req.kind.as_str())).or_default().push(r);
+    }
+    let span = p.min_spacing_days.max(1) as usize;
+    for members in groups.values() {
         for d0 in 0..p.days.len() {
-            let cols: Vec<usize> = (d0..(d0 + span).min(p.days.len()))
-                .flat_map(|d| by_rd.get(&(r, d)).cloned().unwrap_or_default())
-                .collect();
+            let mut cols: Vec<usize> = Vec::new();
+            for d in d0..(d0 + span).min(p.days.len()) {
+                for &r in members {
+                    cols.extend(by_rd.get(&(r, d)).into_iter().flatten().copied());
+                }
+            }
             if cols.len() > 1 {
                 let e: Expression = cols.iter().map(|&i| x[i].1).sum();
                 add(&mut model, e.leq(1.0));
@@ -194,6 +209,17 @@ pub fn solve(p: &Problem, settings: &MilpSettings) -> Result<MilpOutcome, String
             if d0 + span >= p.days.len() {
                 break;
             }
+        }
+    }
+    // The busiest advisor's sessions.
+    if p.weights.balance > 0.0 {
+        let mut by_a: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (i, (sess, _)) in x.iter().enumerate() {
+            by_a.entry(sess.advisor).or_default().push(i);
+        }
+        for cols in by_a.values() {
+            let e: Expression = cols.iter().map(|&i| x[i].1).sum();
+            add(&mut model, e.leq(peak));
         }
     }
     // Patterns and advisor pairs.

@@ -83,11 +83,14 @@ pub struct Weights {
     pub advisor_change: f64,
     /// Per minute from an advisor's base to the venue of a session.
     pub travel_min: f64,
+    /// Per session of the busiest advisor over the horizon: spreads the work.
+    #[serde(default)]
+    pub balance: f64,
 }
 
 impl Default for Weights {
     fn default() -> Self {
-        Self { shortfall: 1000.0, irregular: 10.0, advisor_change: 5.0, travel_min: 0.1 }
+        Self { shortfall: 1000.0, irregular: 10.0, advisor_change: 5.0, travel_min: 0.1, balance: 3.0 }
     }
 }
 

@@ -45,6 +45,8 @@ pub struct Cost {
     pub advisor_pairs: u32,
     /// Σ minutes from the advisor's base to the venue over sessions.
     pub base_travel_min: u64,
+    /// Sessions of the busiest advisor over the horizon.
+    pub peak_sessions: u32,
     /// The weighted total (what is minimised).
     pub total: f64,
 }
@@ -59,7 +61,9 @@ pub fn cost(p: &Problem, sessions: &[Session]) -> Cost {
     let mut patterns = BTreeSet::new();
     let mut pairs = BTreeSet::new();
     let mut base = 0u64;
+    let mut per_advisor: BTreeMap<usize, u32> = BTreeMap::new();
     for s in sessions {
+        *per_advisor.entry(s.advisor).or_default() += 1;
         *held.entry((s.requirement, p.days[s.day].week)).or_default() += 1;
         patterns.insert((s.requirement, p.days[s.day].weekday, s.slot));
         pairs.insert((s.requirement, s.advisor));
@@ -72,16 +76,19 @@ pub fn cost(p: &Problem, sessions: &[Session]) -> Cost {
             weighted_shortfall += req.weight * f64::from(req.per_week.saturating_sub(h));
         }
     }
+    let peak = per_advisor.values().copied().max().unwrap_or(0);
     let w = &p.weights;
     let total = w.shortfall * weighted_shortfall
         + w.irregular * patterns.len() as f64
         + w.advisor_change * pairs.len() as f64
-        + w.travel_min * base as f64;
+        + w.travel_min * base as f64
+        + w.balance * f64::from(peak);
     Cost {
         weighted_shortfall,
         patterns: patterns.len() as u32,
         advisor_pairs: pairs.len() as u32,
         base_travel_min: base,
+        peak_sessions: peak,
         total,
     }
 }
@@ -190,19 +197,20 @@ pub fn check(p: &Problem, sessions: &[Session]) -> Result<(), Violation> {
             ));
         }
     }
-    // Spacing: two sessions of one requirement at least min_spacing_days apart (by position in the horizon,
+    // Spacing: two sessions of one kind at one venue at least min_spacing_days apart (by position in the horizon,
     // days being consecutive calendar days).
-    let mut by_req: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut by_group: BTreeMap<(usize, &str), Vec<usize>> = BTreeMap::new();
     for s in sessions {
-        by_req.entry(s.requirement).or_default().push(s.day);
+        let r = &p.requirements[s.requirement];
+        by_group.entry((r.venue, r.kind.as_str())).or_default().push(s.day);
     }
-    for (r, mut days) in by_req {
+    for ((v, kind), mut days) in by_group {
         days.sort_unstable();
         for w in days.windows(2) {
             if ((w[1] - w[0]) as u32) < p.min_spacing_days {
                 return err(format!(
-                    "requirement {r} has sessions on {} and {}, closer than {} days",
-                    p.days[w[0]].label, p.days[w[1]].label, p.min_spacing_days
+                    "{} has {kind} sessions on {} and {}, closer than {} days",
+                    p.venues[v].id, p.days[w[0]].label, p.days[w[1]].label, p.min_spacing_days
                 ));
             }
         }

@@ -174,5 +174,28 @@ pub fn validate(p: &Problem) -> Vec<Issue> {
             );
         }
     }
+    // Requirements sharing a venue and kind share the spacing.
+    let mut groups: std::collections::BTreeMap<(usize, &str), Vec<usize>> = std::collections::BTreeMap::new();
+    for (r, req) in p.requirements.iter().enumerate() {
+        if req.venue < p.venues.len() && req.per_week > 0 {
+            groups.entry((req.venue, req.kind.as_str())).or_default().push(r);
+        }
+    }
+    for ((v, kind), members) in groups.into_iter().filter(|(_, m)| m.len() > 1) {
+        let mut usable: Vec<usize> = members.iter().flat_map(|&r| usable_weekdays(p, r)).collect();
+        usable.sort_unstable();
+        usable.dedup();
+        let total: u32 = members.iter().map(|&r| p.requirements[r].per_week).sum();
+        let most = max_per_week(&usable, p.min_spacing_days);
+        if total > most {
+            out.push(Issue {
+                field: format!("requirements {members:?} ({} {kind})", p.venues[v].id),
+                message: format!(
+                    "together want {total} {kind} sessions a week at {}, but sessions {} days apart allow at most {most}; ask for fewer or shorten the spacing",
+                    p.venues[v].id, p.min_spacing_days
+                ),
+            });
+        }
+    }
     out
 }

@@ -72,7 +72,13 @@ fn random_problem(rng: &mut SplitMix64) -> Problem {
         requirements,
         travel_min,
         min_spacing_days: 1 + pick(rng, 2) as u32,
-        weights: Weights { shortfall: 100.0, irregular: 3.0, advisor_change: 2.0, travel_min: 0.05 },
+        weights: Weights {
+            shortfall: 100.0,
+            irregular: 3.0,
+            advisor_change: 2.0,
+            travel_min: 0.05,
+            balance: 1.5,
+        },
     }
 }
 

@@ -4,7 +4,7 @@
 
 mod generate;
 mod plan;
-mod requests;
+pub(crate) mod requests;
 
 pub use generate::{GenerateSpec, generate_visits};
 pub use plan::{

@@ -255,25 +255,25 @@ fn parse_break(s: &str) -> Result<BreakSpec, String> {
     Ok(BreakSpec { within, duration_s })
 }
 
-fn parse_list(s: &str) -> Vec<String> {
+pub(crate) fn parse_list(s: &str) -> Vec<String> {
     s.split(';').map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned).collect()
 }
 
 /// One CSV file read row by row, with the file name and line at hand for errors.
-struct Table {
+pub(crate) struct Table {
     file: String,
     columns: HashMap<String, usize>,
     rows: Vec<(u64, csv::StringRecord)>,
 }
 
-struct Row<'a> {
+pub(crate) struct Row<'a> {
     table: &'a Table,
     line: u64,
     record: &'a csv::StringRecord,
 }
 
 impl Table {
-    fn read(
+    pub(crate) fn read(
         reader: impl Read,
         file: &str,
         required: &[&str],
@@ -328,13 +328,13 @@ impl Table {
         Ok(Table { file: file.to_owned(), columns, rows })
     }
 
-    fn rows(&self) -> impl Iterator<Item = Row<'_>> {
+    pub(crate) fn rows(&self) -> impl Iterator<Item = Row<'_>> {
         self.rows.iter().map(|(line, record)| Row { table: self, line: *line, record })
     }
 }
 
 impl Row<'_> {
-    fn error(&self, field: &str, message: impl Into<String>) -> RequestError {
+    pub(crate) fn error(&self, field: &str, message: impl Into<String>) -> RequestError {
         RequestError {
             file: self.table.file.clone(),
             line: Some(self.line),
@@ -344,21 +344,21 @@ impl Row<'_> {
     }
 
     /// The field's text, or "" when the column is absent.
-    fn get(&self, field: &str) -> &str {
+    pub(crate) fn get(&self, field: &str) -> &str {
         self.table.columns.get(field).and_then(|&i| self.record.get(i)).unwrap_or("")
     }
 
-    fn opt(&self, field: &str) -> Option<String> {
+    pub(crate) fn opt(&self, field: &str) -> Option<String> {
         let v = self.get(field);
         (!v.is_empty()).then(|| v.to_owned())
     }
 
-    fn required(&self, field: &str) -> Result<&str, RequestError> {
+    pub(crate) fn required(&self, field: &str) -> Result<&str, RequestError> {
         let v = self.get(field);
         if v.is_empty() { Err(self.error(field, "is empty; a value is required")) } else { Ok(v) }
     }
 
-    fn number(&self, field: &str) -> Result<Option<f64>, RequestError> {
+    pub(crate) fn number(&self, field: &str) -> Result<Option<f64>, RequestError> {
         let v = self.get(field);
         if v.is_empty() {
             return Ok(None);
@@ -370,7 +370,7 @@ impl Row<'_> {
             .ok_or_else(|| self.error(field, format!("{v:?} is not a number")))
     }
 
-    fn point(&self, lon: &str, lat: &str) -> Result<Option<LonLat>, RequestError> {
+    pub(crate) fn point(&self, lon: &str, lat: &str) -> Result<Option<LonLat>, RequestError> {
         match (self.number(lon)?, self.number(lat)?) {
             (None, None) => Ok(None),
             (Some(x), Some(y)) => LonLat::try_new(x, y).map(Some).map_err(|e| {
@@ -386,12 +386,20 @@ impl Row<'_> {
         }
     }
 
-    fn with<T>(&self, field: &str, f: impl FnOnce(&str) -> Result<T, String>) -> Result<T, RequestError> {
+    pub(crate) fn with<T>(
+        &self,
+        field: &str,
+        f: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<T, RequestError> {
         f(self.get(field)).map_err(|m| self.error(field, m))
     }
 }
 
-fn unique(ids: &mut BTreeMap<String, (String, u64)>, row: &Row<'_>, id: &str) -> Result<(), RequestError> {
+pub(crate) fn unique(
+    ids: &mut BTreeMap<String, (String, u64)>,
+    row: &Row<'_>,
+    id: &str,
+) -> Result<(), RequestError> {
     if let Some((file, line)) = ids.get(id) {
         return Err(row.error(
             "id",
