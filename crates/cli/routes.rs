@@ -231,6 +231,7 @@ pub(crate) fn run(data_dir: &Path, a: &RoutesArgs) -> Result<()> {
         balance_weight: a.balance,
         preference_cost_s: (a.preference_min * 60.0).round() as i64,
         threads: a.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        sessions_first: false,
     };
     let input = DayInput { date, visits, advisors, sessions };
     let plan =

@@ -202,10 +202,53 @@ fn the_espoo_rotation_keeps_every_rule_and_repeats_weekly() {
     assert_eq!(html.matches("<table").count(), 2, "one table per week");
     assert!(advisors.keys().all(|a| !html.contains(a.as_str())));
 
-    // The same inputs give the same rotation.
+    // Day plans: every session of the rotation is held, at its hours, by its advisor, in that advisor's day file;
+    // home visits go round them, and what is left out says why.
+    let days = s["days"].as_array().unwrap();
+    assert_eq!(days.len(), 10, "Monday to Friday, two weeks");
+    for d in days {
+        let date = d["date"].as_str().unwrap();
+        for u in d["unserved"].as_array().unwrap() {
+            assert!(!u["id"].as_str().unwrap().starts_with("S-"), "{date}: session {} not held", u["id"]);
+            assert!(
+                ["language", "skill", "time_window", "shift", "not_worth_it", "unreachable"]
+                    .contains(&u["reason"].as_str().unwrap())
+            );
+        }
+        assert_eq!(
+            d["served"].as_u64().unwrap() + d["unserved"].as_array().unwrap().len() as u64,
+            d["visits"].as_u64().unwrap()
+        );
+        for adv in advisors.keys() {
+            let todays: Vec<&Value> =
+                sessions.iter().filter(|x| x["date"] == date && x["advisor"] == adv.as_str()).collect();
+            let path = out.path().join(format!("day-{date}-{adv}.geojson"));
+            if !path.exists() {
+                assert!(todays.is_empty(), "{adv} has sessions on {date} but no day plan");
+                continue;
+            }
+            let day: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let held: Vec<String> = day["features"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["properties"]["layer"] == "stop" && f["properties"]["kind"] == "session")
+                .map(|f| f["properties"]["start_time"].as_str().unwrap()[11..16].to_owned())
+                .collect();
+            let mut want: Vec<String> =
+                todays.iter().map(|x| x["start"].as_str().unwrap().to_owned()).collect();
+            want.sort();
+            assert_eq!(held, want, "{adv} on {date}: sessions in the day plan");
+            let (n, _) = count_events(&format!("day-{date}-{adv}.ics"));
+            assert!(n >= held.len());
+        }
+    }
+
+    // The same inputs give the same rotation and day plans.
     let again_dir = tempfile::tempdir().unwrap();
     let again = schedule(&scenario(), "2", again_dir.path());
     assert_eq!(again["sessions"], s["sessions"]);
+    assert_eq!(again["days"], s["days"]);
 }
 
 #[test]

@@ -399,7 +399,11 @@ impl Problem {
                     });
                 }
             }
-            for s in v.skills_all.iter().chain(&v.skills_any).chain(&v.languages) {
+            // Languages are alternatives: one known language is enough (a client who speaks Swedish or Finnish
+            // is served in Finnish when nobody speaks Swedish).
+            let languages: &[String] =
+                if v.languages.iter().any(|l| skills.contains(&l.as_str())) { &[] } else { &v.languages };
+            for s in v.skills_all.iter().chain(&v.skills_any).chain(languages) {
                 if !skills.contains(&s.as_str()) {
                     let mut known: Vec<&str> = skills.clone();
                     known.sort_unstable();

@@ -49,8 +49,31 @@ pub struct Advisor {
     pub max_per_day: u32,
     /// At most this many sessions a week.
     pub max_per_week: u32,
-    /// Minutes from their base to each venue (same order as [`Problem::venues`]), for the travel term.
+    /// Minutes from their base to each venue (same order as [`Problem::venues`]): a session starts no earlier
+    /// than their hours begin plus this, and the travel term counts it.
     pub from_base_min: Vec<u32>,
+    /// Minutes from each venue back to their base: a session ends no later than their hours end minus this.
+    /// Empty: the same as `from_base_min`.
+    #[serde(default)]
+    pub to_base_min: Vec<u32>,
+}
+
+impl Advisor {
+    /// Minutes from venue `v` back to the base.
+    pub fn back_min(&self, v: usize) -> u32 {
+        self.to_base_min.get(v).or_else(|| self.from_base_min.get(v)).copied().unwrap_or(0)
+    }
+
+    /// Whether the advisor can leave their base, hold a session at venue `v` in `slot` on `weekday` and be back
+    /// within their hours.
+    pub fn can_hold(&self, weekday: usize, v: usize, slot: Slot) -> bool {
+        let out = self.from_base_min.get(v).copied().unwrap_or(0);
+        let (Ok(out), Ok(back)) = (u16::try_from(out), u16::try_from(self.back_min(v))) else { return false };
+        let (Some(leave), Some(home)) = (slot.start.checked_sub(out), slot.end.checked_add(back)) else {
+            return false;
+        };
+        home <= 24 * 60 && self.available.is_open(weekday, leave, home)
+    }
 }
 
 /// Sessions a venue needs of one kind.
@@ -124,7 +147,7 @@ impl Problem {
             && req.language.as_ref().is_none_or(|l| adv.languages.contains(l))
             && (req.weekdays.is_empty() || req.weekdays.contains(&day.weekday))
             && self.venues[req.venue].hours.is_open(day.weekday, slot.start, slot.end)
-            && adv.available.is_open(day.weekday, slot.start, slot.end)
+            && adv.can_hold(day.weekday, req.venue, slot)
     }
 
     /// Weeks in the horizon.

@@ -132,8 +132,18 @@ pub fn check(p: &Problem, sessions: &[Session]) -> Result<(), Violation> {
                 venue.id, slot.start, slot.end, day.label
             ));
         }
-        if !inside(&a.available) {
-            return err(format!("{} is not available {}-{} on {}", a.id, slot.start, slot.end, day.label));
+        // The advisor leaves their base and is back within their hours.
+        let out = u32::from(slot.start).checked_sub(a.from_base_min[r.venue]);
+        let back = a.to_base_min.get(r.venue).unwrap_or(&a.from_base_min[r.venue]);
+        let home = u32::from(slot.end) + back;
+        let fits = out.is_some_and(|leave| {
+            a.available.days[day.weekday].iter().any(|&(x, y)| u32::from(x) <= leave && home <= u32::from(y))
+        });
+        if !inside(&a.available) || !fits {
+            return err(format!(
+                "{} cannot travel from their base, hold {}-{} and travel back within their hours on {}",
+                a.id, slot.start, slot.end, day.label
+            ));
         }
     }
     // Per advisor and day: no overlap, time to travel between consecutive sessions, the daily limit.

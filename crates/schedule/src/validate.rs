@@ -32,7 +32,7 @@ pub fn usable_weekdays(p: &Problem, r: usize) -> Vec<usize> {
                     && p.advisors.iter().any(|a| {
                         a.kinds.contains(&req.kind)
                             && req.language.as_ref().is_none_or(|l| a.languages.contains(l))
-                            && a.available.is_open(wd, s.start, s.end)
+                            && a.can_hold(wd, req.venue, *s)
                     })
             })
         })
@@ -107,6 +107,12 @@ pub fn validate(p: &Problem) -> Vec<Issue> {
         }
         if a.kinds.is_empty() {
             issue(f.clone(), "holds no kind of session: list at least one (general, debt, …)".into());
+        }
+        if !a.to_base_min.is_empty() && a.to_base_min.len() != n {
+            issue(
+                f.clone(),
+                format!("needs a travel time back to their base from each of the {n} venues, or none"),
+            );
         }
         if a.from_base_min.len() != n {
             issue(f.clone(), format!("needs a travel time from their base to each of the {n} venues"));

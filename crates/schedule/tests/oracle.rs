@@ -48,6 +48,11 @@ fn random_problem(rng: &mut SplitMix64) -> Problem {
             max_per_day: 1 + pick(rng, 2) as u32,
             max_per_week: 1 + pick(rng, 4) as u32,
             from_base_min: (0..n_venues).map(|_| rng.below(40) as u32).collect(),
+            to_base_min: if pick(rng, 2) == 0 {
+                Vec::new()
+            } else {
+                (0..n_venues).map(|_| rng.below(40) as u32).collect()
+            },
         })
         .collect();
     let n_req = 1 + pick(rng, 3);
@@ -138,6 +143,7 @@ fn base(n_days: usize) -> Problem {
                 max_per_day: 2,
                 max_per_week: 8,
                 from_base_min: vec![10, 20],
+                to_base_min: Vec::new(),
             },
             Advisor {
                 id: "ville".into(),
@@ -147,6 +153,7 @@ fn base(n_days: usize) -> Problem {
                 max_per_day: 1,
                 max_per_week: 2,
                 from_base_min: vec![15, 5],
+                to_base_min: Vec::new(),
             },
         ],
         requirements: vec![
@@ -201,6 +208,7 @@ fn contradictions_are_errors_that_say_what_to_do() {
         max_per_day: 1,
         max_per_week: 1,
         from_base_min: vec![0, 0],
+        to_base_min: Vec::new(),
     });
     p.requirements.push(Requirement {
         venue: 0,
@@ -286,6 +294,8 @@ fn what_cannot_be_placed_is_explained() {
             weight: 1.0,
         },
     ];
+    // Aino works until 17:00, so both slots leave time to drive home: only the 90 minutes between venues bind.
+    p.advisors[0].available = hours("Mo-Fr 08:00-17:00");
     let r = solve(&p, &Params::default()).unwrap();
     assert_eq!(r.sessions.len(), 1);
     assert!(
@@ -296,4 +306,11 @@ fn what_cannot_be_placed_is_explained() {
     );
     let (best, _) = brute_force(&p).unwrap();
     assert!((r.cost.total - best).abs() < 1e-9);
+    // Until 16:00 with 10 minutes' drive home, the afternoon slot at the library (13:00-16:00) cannot be held.
+    p.advisors[0].available = hours("Mo-Fr 08:00-16:00");
+    p.travel_min = vec![vec![0, 30], vec![30, 0]];
+    p.requirements.truncate(1);
+    p.requirements[0].per_week = 1;
+    let r = solve(&p, &Params::default()).unwrap();
+    assert!(r.sessions.iter().all(|s| p.slots[s.slot].start == 9 * 60), "{:?}", r.sessions);
 }

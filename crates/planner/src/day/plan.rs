@@ -65,6 +65,9 @@ pub struct DayOptions {
     pub preference_cost_s: i64,
     /// Threads for the travel-time matrices.
     pub threads: usize,
+    /// Pinned sessions come before every home visit, `must` ones included: a `must` visit that clashes with the
+    /// sessions is left out rather than a session (a rotation's sessions are public commitments).
+    pub sessions_first: bool,
 }
 
 impl Default for DayOptions {
@@ -77,6 +80,7 @@ impl Default for DayOptions {
             balance_weight: 1,
             preference_cost_s: 600,
             threads: 1,
+            sessions_first: false,
         }
     }
 }
@@ -364,7 +368,12 @@ pub fn plan_day(
             x.skills_all = v.skills.clone();
             x.skills_any = v.skills_any.clone();
             x.languages = v.languages.clone();
-            x.penalty = penalty(v.priority);
+            x.penalty = match (options.sessions_first, v.priority) {
+                // Five high visits' worth, below a session (required). Not higher: a penalty far above the
+                // solver's time-warp penalties would make overlapping plans look better than feasible ones.
+                (true, Priority::Must) => Some(50_000_000),
+                _ => penalty(v.priority),
+            };
             x.preferred = v.preferred_advisor.as_deref().and_then(index_of);
             x.vehicle = v.advisor.as_deref().and_then(index_of);
             x

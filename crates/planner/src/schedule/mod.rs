@@ -10,10 +10,11 @@ mod run;
 mod spec;
 
 pub use run::{
-    AdvisorReport, MilpReport, RequirementReport, ScheduleOptions, ScheduleReport, ScheduleSummary,
-    SessionReport, ShortfallReport, VenueReport, file_id, run_schedule, schedule_table,
+    AdvisorReport, DayReport, MilpReport, RequirementReport, ScheduleOptions, ScheduleReport,
+    ScheduleSummary, SessionReport, ShortfallReport, UnservedReport, VenueReport, file_id, run_schedule,
+    schedule_table,
 };
 pub use spec::{
-    AdvisorsSpec, FrequencySpec, RequirementSpec, RotationAdvisor, RotationSpec, ScheduleScenario,
+    AdvisorsSpec, DaysSpec, FrequencySpec, RequirementSpec, RotationAdvisor, RotationSpec, ScheduleScenario,
     VenuesSpec, parse_slot, parse_weekday, read_rotation_advisors,
 };

@@ -10,6 +10,9 @@ use neuvo_schedule::{Advisor, Day, Params, Problem, Requirement, ScheduleError, 
 use serde::Serialize;
 
 use super::spec::{ScheduleScenario, parse_slot, parse_weekday, read_rotation_advisors};
+use crate::day::{
+    AdvisorSpec, DayError, DayInput, DayOptions, GenerateSpec, SessionSpec, Span, generate_visits, plan_day,
+};
 use crate::inputs::Inputs;
 use crate::locate::{PlanError, RunOptions, run_locate};
 use crate::matrix::cells_to_sites;
@@ -137,6 +140,36 @@ pub struct AdvisorReport {
     pub sessions: usize,
 }
 
+/// A home visit that could not be served on a day.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct UnservedReport {
+    /// The visit's pseudonym.
+    pub id: String,
+    /// Why (`language`, `time_window`, `skill`, …).
+    pub reason: String,
+    /// In words.
+    pub detail: String,
+}
+
+/// One day's plan around the rotation.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct DayReport {
+    /// The date.
+    pub date: NaiveDate,
+    /// Advisors at work.
+    pub advisors: usize,
+    /// Pinned sessions.
+    pub sessions: usize,
+    /// Home-visit requests.
+    pub visits: usize,
+    /// Served.
+    pub served: usize,
+    /// Left out, with reasons.
+    pub unserved: Vec<UnservedReport>,
+    /// Seconds of travel, all advisors.
+    pub travel_s: u64,
+}
+
 /// What `neuvo schedule --json` prints.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct ScheduleSummary {
@@ -169,6 +202,8 @@ pub struct ScheduleSummary {
     /// Distinct (venue, kind, weekday, slot) used: as many as the sessions of one week means the same day and hour
     /// every week.
     pub patterns: u32,
+    /// Day plans: home visits around the sessions, day by day (when the scenario asks for them).
+    pub days: Vec<DayReport>,
     /// Caveats.
     pub notes: Vec<String>,
     /// Seconds, all told.
@@ -182,8 +217,11 @@ pub struct ScheduleReport {
     pub summary: ScheduleSummary,
     /// The sessions as the export crate sees them.
     pub plan: WeekPlan,
-    /// Files by name: `advisor-ID.ics` per advisor, `venue-ID.ics` per venue, `rotation.csv`, `timetable.html`.
+    /// Files by name: `advisor-ID.ics` per advisor, `venue-ID.ics` per venue, `rotation.csv`, `timetable.html`,
+    /// and with day plans `day-DATE-ID.ics` and `day-DATE-ID.geojson` per advisor and day.
     pub files: Vec<(String, String)>,
+    /// The day plans' advisor days, for servers that publish each to its advisor.
+    pub advisor_days: Vec<neuvo_export::AdvisorDay>,
 }
 
 fn clock(m: u16) -> String {
@@ -226,8 +264,10 @@ pub fn run_schedule(
     let by_id: BTreeMap<&str, &Site> = sites.iter().map(|s| (s.id.as_str(), s)).collect();
     let mut venue_ids: Vec<String> = Vec::new();
     let mut nearest_for: BTreeMap<String, f64> = BTreeMap::new();
+    let mut located: Option<crate::scenario::Scenario> = None;
     if let Some(path) = &spec.venues.from_locate {
         let s = inputs.scenario(path)?;
+        located = Some(s.clone());
         let report = run_locate(
             &s,
             inputs,
@@ -381,6 +421,7 @@ pub fn run_schedule(
     let between = cells_to_sites(&net, &points, &points, options.threads, progress, cancelled)?;
     let bases: Vec<LonLat> = advisors.iter().map(|a| a.base).collect();
     let from_bases = cells_to_sites(&net, &bases, &points, options.threads, progress, cancelled)?;
+    let to_bases = cells_to_sites(&net, &points, &bases, options.threads, progress, cancelled)?;
     // Unreachable pairs never follow each other in a day: a day's length.
     let minutes = |m: &neuvo_model::TravelMatrix, i: usize, j: usize| {
         m.time(i, j).map_or(24 * 60, |t| t.0.div_ceil(60_000))
@@ -425,6 +466,7 @@ pub fn run_schedule(
             max_per_day: adv.max_per_day,
             max_per_week: adv.max_per_week,
             from_base_min: (0..venues.len()).map(|v| minutes(&from_bases.matrix, a, v)).collect(),
+            to_base_min: (0..venues.len()).map(|v| minutes(&to_bases.matrix, v, a)).collect(),
         })
         .collect();
     let problem = Problem {
@@ -526,6 +568,162 @@ pub fn run_schedule(
     files.push(("rotation.csv".into(), neuvo_export::week_csv(&plan, &export).map_err(export_err)?));
     files.push(("timetable.html".into(), neuvo_export::week_html(&plan, &export).map_err(export_err)?));
 
+    // Day plans: home visits around each advisor's sessions.
+    let mut day_reports = Vec::new();
+    let mut advisor_days = Vec::new();
+    if let Some(ds) = &spec.days {
+        let demand_spec = match (&ds.demand, &located) {
+            (Some(d), _) => d.clone(),
+            (None, Some(l)) => l.demand.clone(),
+            (None, None) => {
+                return Err(scenario_err(vec![issue("days.demand", "say where clients live".into())]));
+            }
+        };
+        let loaded = inputs.demand(&demand_spec)?;
+        let inside = |p: LonLat| net.snap(p).is_ok();
+        let spoken: std::collections::BTreeSet<&str> =
+            advisors.iter().flat_map(|a| a.languages.iter().map(String::as_str)).collect();
+        for (k, date) in dates.iter().enumerate() {
+            if cancelled() {
+                return Err(PlanError::Cancelled);
+            }
+            let wd = problem.days[k].weekday;
+            let day_advisors: Vec<AdvisorSpec> = advisors
+                .iter()
+                .filter_map(|a| {
+                    let h = OpeningHours::parse(&a.hours).ok()?;
+                    let &(from, to) = h.days[wd].first()?;
+                    Some(AdvisorSpec {
+                        id: a.id.clone(),
+                        name: a.name.clone(),
+                        mode: neuvo_model::Mode::Car,
+                        start: a.base,
+                        end: None,
+                        shift: Span { start: u32::from(from) * 60, end: u32::from(to) * 60 },
+                        max_work_s: None,
+                        skills: a.skills.clone(),
+                        languages: a.languages.clone(),
+                        breaks: Vec::new(),
+                    })
+                })
+                .collect();
+            if day_advisors.is_empty() {
+                continue;
+            }
+            let day_sessions: Vec<SessionSpec> = rotation
+                .sessions
+                .iter()
+                .filter(|x| x.day == k)
+                .enumerate()
+                .map(|(i, x)| {
+                    let venue = &venue_reports[reqs[x.requirement].venue];
+                    let slot = slots[x.slot];
+                    SessionSpec {
+                        id: format!("S-{}-{}", date.format("%m%d"), i + 1),
+                        advisor: advisors[x.advisor].id.clone(),
+                        name: Some(venue.name.clone()),
+                        place: by_id[venue.id.as_str()].location,
+                        hours: Span { start: u32::from(slot.start) * 60, end: u32::from(slot.end) * 60 },
+                        note: Some(format!("{} session", reqs[x.requirement].kind)),
+                    }
+                })
+                .collect();
+            let spec_k =
+                GenerateSpec { count: ds.visits_per_day, seed: ds.seed + k as u64, group: ds.group.clone() };
+            let mut visits = generate_visits(&loaded.demand, &spec_k, &day_advisors, &inside)
+                .map_err(|m| scenario_err(vec![issue("days.group", m)]))?;
+            for v in &mut visits {
+                v.id = format!("{}-{}", date.format("%m%d"), v.id);
+            }
+            // Requests no advisor at work that day can take (a skill or a language nobody has) are listed, not
+            // planned: the routing problem would refuse them.
+            let skills: std::collections::BTreeSet<&str> =
+                day_advisors.iter().flat_map(|a| a.skills.iter().map(String::as_str)).collect();
+            let day_languages: std::collections::BTreeSet<&str> =
+                day_advisors.iter().flat_map(|a| a.languages.iter().map(String::as_str)).collect();
+            let mut left: Vec<UnservedReport> = Vec::new();
+            let mut kept = Vec::new();
+            for v in visits {
+                let missing: Vec<&str> =
+                    v.skills.iter().map(String::as_str).filter(|x| !skills.contains(x)).collect();
+                let speaks =
+                    v.languages.is_empty() || v.languages.iter().any(|l| day_languages.contains(l.as_str()));
+                if !speaks {
+                    let team = v.languages.iter().any(|l| spoken.contains(l.as_str()));
+                    left.push(UnservedReport {
+                        id: v.id.clone(),
+                        reason: "language".into(),
+                        detail: if team {
+                            format!(
+                                "needs {}, and no advisor at work on {date} speaks it",
+                                v.languages.join(" or ")
+                            )
+                        } else {
+                            format!("needs {}, which no advisor of the team speaks", v.languages.join(" or "))
+                        },
+                    });
+                } else if !missing.is_empty() {
+                    left.push(UnservedReport {
+                        id: v.id.clone(),
+                        reason: "skill".into(),
+                        detail: format!(
+                            "needs {}, and no advisor at work on {date} has it",
+                            missing.join(" and ")
+                        ),
+                    });
+                } else {
+                    kept.push(v);
+                }
+            }
+            let visits = kept;
+            let input = DayInput { date: *date, visits, advisors: day_advisors, sessions: day_sessions };
+            let day_options = DayOptions {
+                seed: ds.seed,
+                time_limit: Duration::from_secs(120),
+                max_iterations: Some(ds.iterations),
+                threads: options.threads,
+                sessions_first: true,
+                ..DayOptions::default()
+            };
+            let net_for = |_: neuvo_model::Mode| Ok(net.clone());
+            let plan =
+                plan_day(&input, &net_for, &day_options, progress, cancelled).map_err(|e| match e {
+                    DayError::Cancelled => PlanError::Cancelled,
+                    other => PlanError::Solver(format!("day plan of {date}: {other}")),
+                })?;
+            let mut unserved: Vec<UnservedReport> = plan
+                .summary
+                .unserved
+                .iter()
+                .map(|u| UnservedReport {
+                    id: u.id.clone(),
+                    reason: u.reason.to_owned(),
+                    detail: u.detail.clone(),
+                })
+                .collect();
+            unserved.extend(left.iter().cloned());
+            for d in &plan.days {
+                if d.stops.is_empty() {
+                    continue;
+                }
+                let stem = format!("day-{date}-{}", file_id(&d.advisor_id));
+                files.push((format!("{stem}.ics"), neuvo_export::ics(d, &export).map_err(export_err)?));
+                let gj = neuvo_export::geojson(d, &export).map_err(export_err)?;
+                files.push((format!("{stem}.geojson"), serde_json::to_string(&gj).unwrap_or_default()));
+            }
+            day_reports.push(DayReport {
+                date: *date,
+                advisors: input.advisors.len(),
+                sessions: input.sessions.len(),
+                visits: input.visits.len() + left.len(),
+                served: plan.summary.served,
+                unserved,
+                travel_s: plan.summary.travel_s,
+            });
+            advisor_days.extend(plan.days.into_iter().filter(|d| !d.stops.is_empty()));
+        }
+    }
+
     let wanted: u32 = reqs.iter().map(|r| r.per_week * weeks).sum();
     let summary = ScheduleSummary {
         scenario: spec.name.clone(),
@@ -560,10 +758,11 @@ pub fn run_schedule(
             seconds: rotation.seconds,
         },
         patterns: rotation.cost.patterns,
+        days: day_reports,
         notes,
         seconds: t0.elapsed().as_secs_f64(),
     };
-    Ok(ScheduleReport { summary, plan, files })
+    Ok(ScheduleReport { summary, plan, files, advisor_days })
 }
 
 /// The terminal table of a rotation.
@@ -617,6 +816,30 @@ pub fn schedule_table(s: &ScheduleSummary) -> String {
             f.wanted - f.held,
             f.wanted,
             f.reason
+        );
+    }
+    for d in &s.days {
+        let _ = writeln!(
+            o,
+            "day {}: {} advisors, {} sessions, {} of {} home visits served, {} min of driving{}",
+            d.date,
+            d.advisors,
+            d.sessions,
+            d.served,
+            d.visits,
+            d.travel_s / 60,
+            if d.unserved.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; left out: {}",
+                    d.unserved
+                        .iter()
+                        .map(|u| format!("{} ({})", u.id, u.reason))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
         );
     }
     for n in &s.notes {

@@ -38,6 +38,33 @@ pub struct ScheduleScenario {
     pub requirements: Vec<RequirementSpec>,
     /// The advisors' file.
     pub advisors: AdvisorsSpec,
+    /// Day plans: home visits placed around each advisor's sessions, day by day.
+    #[serde(default)]
+    pub days: Option<DaysSpec>,
+}
+
+/// Day plans around the rotation: home-visit requests from the request generator, planned by the routing solver
+/// around each advisor's pinned sessions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DaysSpec {
+    /// Home-visit requests a day.
+    pub visits_per_day: usize,
+    /// The population group clients are drawn from.
+    pub group: String,
+    /// Seed of the generator (day k uses seed + k) and of the solver.
+    #[serde(default = "seed")]
+    pub seed: u64,
+    /// Iterations of the routing solver per day (with the seed, the same plan on any machine).
+    #[serde(default = "iterations")]
+    pub iterations: u64,
+    /// Where clients live; default: the demand of the location scenario in `venues.from_locate`.
+    #[serde(default)]
+    pub demand: Option<crate::scenario::DemandSpec>,
+}
+
+fn iterations() -> u64 {
+    2000
 }
 
 /// The horizon and the slots.
@@ -157,6 +184,8 @@ pub struct RotationAdvisor {
     pub kinds: Vec<String>,
     /// Languages they advise in.
     pub languages: Vec<String>,
+    /// Skills for home visits (`digital`, `benefits`, `debt`).
+    pub skills: Vec<String>,
     /// Their weekly hours, OSM syntax.
     pub hours: String,
     /// Sessions a day, at most.
@@ -168,11 +197,11 @@ pub struct RotationAdvisor {
 }
 
 const ADVISOR_REQUIRED: [&str; 6] = ["id", "kinds", "languages", "hours", "base_lon", "base_lat"];
-const ADVISOR_OPTIONAL: [&str; 3] = ["name", "max_per_day", "max_per_week"];
+const ADVISOR_OPTIONAL: [&str; 4] = ["name", "max_per_day", "max_per_week", "skills"];
 
 /// Reads a rotation's advisors: `id, kinds, languages, hours, base_lon, base_lat` (required; kinds and languages
 /// `;`-separated, hours in OSM `opening_hours` syntax), `name`, `max_per_day` (default 2), `max_per_week`
-/// (default 8).
+/// (default 8), `skills` (for home visits, `;`-separated).
 pub fn read_rotation_advisors(reader: impl Read, file: &str) -> Result<Vec<RotationAdvisor>, RequestError> {
     let t = Table::read(reader, file, &ADVISOR_REQUIRED, &ADVISOR_OPTIONAL)?;
     let mut ids = std::collections::BTreeMap::new();
@@ -198,6 +227,7 @@ pub fn read_rotation_advisors(reader: impl Read, file: &str) -> Result<Vec<Rotat
             name: row.opt("name"),
             kinds,
             languages: parse_list(row.required("languages")?),
+            skills: parse_list(row.get("skills")),
             hours,
             max_per_day: count("max_per_day", 2)?,
             max_per_week: count("max_per_week", 8)?,
@@ -337,6 +367,17 @@ impl ScheduleScenario {
                 issue(format!("requirements[{i}].weight"), format!("must be a number ≥ 0, found {w}"));
             }
         }
+        if let Some(d) = &self.days {
+            if d.visits_per_day > 200 {
+                issue("days.visits_per_day".into(), format!("at most 200 a day, found {}", d.visits_per_day));
+            }
+            if d.demand.is_none() && self.venues.from_locate.is_none() {
+                issue(
+                    "days.demand".into(),
+                    "say where clients live (days.demand), or name venues.from_locate".into(),
+                );
+            }
+        }
         out
     }
 
@@ -354,6 +395,15 @@ impl ScheduleScenario {
         }
         if let Some(p) = &self.venues.from_locate {
             v.push(("venues.from_locate".into(), p));
+        }
+        if let Some(d) = self.days.as_ref().and_then(|d| d.demand.as_ref()) {
+            v.push(("days.demand.grid".into(), &d.grid));
+            if let Some(p) = &d.districts {
+                v.push(("days.demand.districts".into(), p));
+            }
+            if let Some(p) = &d.municipalities {
+                v.push(("days.demand.municipalities".into(), p));
+            }
         }
         v
     }

@@ -223,6 +223,7 @@ pub(crate) async fn submit(
         balance_weight: balance,
         preference_cost_s: (preference_min * 60.0).round() as i64,
         threads: 1,
+        sessions_first: false,
     };
     // Job parameters are shown in job lists: counts only, never a client's detail.
     let params = serde_json::json!({"date": req.date, "visits": input.visits.len(), "advisors": input.advisors.len(),
