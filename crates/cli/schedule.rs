@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use neuvo_planner::schedule::{ScheduleOptions, ScheduleScenario, run_schedule, schedule_table};
+use neuvo_planner::schedule::{Illness, ScheduleOptions, ScheduleScenario, run_schedule, schedule_table};
 
 use crate::inputs::FileInputs;
 use crate::progress::Bar;
@@ -30,6 +30,16 @@ pub(crate) struct ScheduleArgs {
     /// Threads for matrices [default: all cores].
     #[arg(long)]
     pub(crate) threads: Option<usize>,
+    /// Re-plan a day: this advisor falls ill (with --on and --at); visits and sessions begun before stay, the rest
+    /// moves to the others, and their later sessions are cancelled. Writes day-DATE-ID.replanned.{ics,geojson}.
+    #[arg(long, requires_all = ["on", "at"])]
+    pub(crate) ill: Option<String>,
+    /// The date the advisor falls ill (YYYY-MM-DD).
+    #[arg(long, requires = "ill")]
+    pub(crate) on: Option<chrono::NaiveDate>,
+    /// When, HH:MM.
+    #[arg(long, requires = "ill")]
+    pub(crate) at: Option<String>,
 }
 
 pub(crate) fn run(data_dir: &Path, a: &ScheduleArgs) -> Result<()> {
@@ -37,7 +47,15 @@ pub(crate) fn run(data_dir: &Path, a: &ScheduleArgs) -> Result<()> {
         .with_context(|| format!("reading rotation scenario {}", a.scenario.display()))?;
     let spec = ScheduleScenario::from_toml(&text, &a.scenario.display().to_string())?;
     let inputs = FileInputs::new(data_dir);
+    let ill = match (&a.ill, a.on, &a.at) {
+        (Some(advisor), Some(date), Some(at)) => {
+            let t = neuvo_planner::day::parse_clock(at).map_err(|e| anyhow::anyhow!("--at {at:?}: {e}"))?;
+            Some(Illness { advisor: advisor.clone(), date, at_min: (t / 60) as u16 })
+        }
+        _ => None,
+    };
     let options = ScheduleOptions {
+        ill,
         weeks: a.weeks,
         threads: a.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         generated_at_utc: chrono::Utc::now().naive_utc(),

@@ -314,3 +314,164 @@ fn bad_rotations_are_clear_errors() {
     );
     assert!(e.contains("advisors.csv") && e.contains("line 2") && e.contains("hours"), "{e}");
 }
+
+/// The stops of an advisor's day file: (kind, start `HH:MM`), in order.
+fn stops(path: &Path) -> Vec<(String, String)> {
+    let day: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    day["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["layer"] == "stop")
+        .filter(|f| ["visit", "session"].contains(&f["properties"]["kind"].as_str().unwrap()))
+        .map(|f| {
+            let p = &f["properties"];
+            (p["kind"].as_str().unwrap().to_owned(), p["start_time"].as_str().unwrap()[11..16].to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn an_advisor_falling_ill_keeps_what_was_done_and_moves_the_rest() {
+    // The first plan, to find an advisor with work on both sides of noon.
+    let first = tempfile::tempdir().unwrap();
+    let s = schedule(&scenario(), "1", first.path());
+    let advisors = advisors();
+    let mut pick = None;
+    'days: for d in s["days"].as_array().unwrap() {
+        let date = d["date"].as_str().unwrap();
+        for adv in advisors.keys() {
+            let p = first.path().join(format!("day-{date}-{adv}.geojson"));
+            if !p.exists() {
+                continue;
+            }
+            let st = stops(&p);
+            if st.iter().any(|(_, t)| t.as_str() < "12:00")
+                && st.iter().any(|(k, t)| k == "visit" && t.as_str() >= "12:00")
+            {
+                pick = Some((date.to_owned(), adv.clone()));
+                break 'days;
+            }
+        }
+    }
+    let (date, ill) = pick.expect("some advisor works before and after noon");
+    let out = tempfile::tempdir().unwrap();
+    let sc = scenario();
+    let args = [
+        "schedule",
+        "--scenario",
+        sc.to_str().unwrap(),
+        "--weeks",
+        "1",
+        "--out",
+        out.path().to_str().unwrap(),
+        "--json",
+        "--ill",
+        &ill,
+        "--on",
+        &date,
+        "--at",
+        "12:00",
+    ];
+    let r = neuvo(&args);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let s2: Value = serde_json::from_str(text(&r.stdout).trim()).unwrap();
+    assert_eq!(s2["sessions"], s["sessions"], "the rotation itself does not change");
+    let rp = &s2["replanned"];
+    assert_eq!(rp["changes"]["ill"], ill.as_str());
+    let day = s["days"].as_array().unwrap().iter().find(|d| d["date"] == date.as_str()).unwrap();
+    assert_eq!(
+        rp["served"].as_u64().unwrap() + rp["unserved"].as_array().unwrap().len() as u64,
+        day["visits"].as_u64().unwrap(),
+        "every request is served or listed"
+    );
+    let new_stops = |adv: &str| -> Vec<(String, String, String)> {
+        rp["advisors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["id"] == adv)
+            .flat_map(|a| a["stops"].as_array().unwrap().iter())
+            .filter(|x| x["kind"] != "break")
+            .map(|x| {
+                (
+                    x["kind"].as_str().unwrap().into(),
+                    x["id"].as_str().unwrap().into(),
+                    x["start"].as_str().unwrap()[..5].into(),
+                )
+            })
+            .collect()
+    };
+    for adv in advisors.keys() {
+        let old_path = out.path().join(format!("day-{date}-{adv}.geojson"));
+        let old = if old_path.exists() { stops(&old_path) } else { Vec::new() };
+        let new = new_stops(adv);
+        // What began before noon stays with its advisor at its time.
+        for (kind, t) in old.iter().filter(|(_, t)| t.as_str() < "12:00") {
+            assert!(
+                new.iter().any(|(k, _, nt)| k == kind && nt == t),
+                "{adv}'s {kind} at {t} moved: {new:?}"
+            );
+        }
+        // Nothing begun before noon is new.
+        for (kind, _, t) in new.iter().filter(|(_, _, t)| t.as_str() < "12:00") {
+            assert!(
+                old.iter().any(|(k, ot)| k == kind && ot == t),
+                "{adv} gained a {kind} at {t} before noon"
+            );
+        }
+        if *adv == ill {
+            assert!(
+                new.iter().all(|(_, _, t)| t.as_str() < "12:00"),
+                "{ill} still works after noon: {new:?}"
+            );
+        }
+    }
+    // The ill advisor's afternoon visits went to others or are listed; their afternoon sessions are cancelled.
+    let moved = rp["changes"]["moved"].as_array().unwrap();
+    assert!(!moved.is_empty(), "{ill} had visits after noon");
+    for m in moved {
+        let id = m.as_str().unwrap();
+        let taken = advisors
+            .keys()
+            .filter(|a| **a != ill)
+            .any(|a| new_stops(a).iter().any(|(_, i, t)| i == id && t.as_str() >= "12:00"));
+        let listed = rp["unserved"].as_array().unwrap().iter().any(|u| u["id"] == id);
+        assert!(taken || listed, "visit {id} neither moved nor listed");
+    }
+    let cancelled: Vec<&str> =
+        rp["changes"]["cancelled_sessions"].as_array().unwrap().iter().map(|x| x.as_str().unwrap()).collect();
+    let afternoon_sessions = s["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| {
+            x["date"] == date.as_str()
+                && x["advisor"] == ill.as_str()
+                && x["start"].as_str().unwrap() >= "12:00"
+        })
+        .count();
+    assert_eq!(cancelled.len(), afternoon_sessions);
+    // A time outside the shift, and an advisor not at work, are errors.
+    let bad = neuvo(&[
+        "schedule",
+        "--scenario",
+        sc.to_str().unwrap(),
+        "--weeks",
+        "1",
+        "--out",
+        out.path().to_str().unwrap(),
+        "--ill",
+        "adv-nobody",
+        "--on",
+        &date,
+        "--at",
+        "12:00",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("adv-nobody") && text(&bad.stderr).contains("the day's advisors"),
+        "{}",
+        text(&bad.stderr)
+    );
+}

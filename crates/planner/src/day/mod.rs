@@ -4,6 +4,7 @@
 
 mod generate;
 mod plan;
+mod replan;
 pub(crate) mod requests;
 
 pub use generate::{GenerateSpec, generate_visits};
@@ -11,6 +12,7 @@ pub use plan::{
     AdvisorSummary, DayError, DayInput, DayOptions, DayPlan, DaySummary, PriorityCount, SolverRun,
     StopSummary, Unserved, plan_day,
 };
+pub use replan::{ReplanChanges, replan_input};
 pub use requests::{
     AdvisorSpec, BreakSpec, ClientDetails, DayRequests, DaySeconds, Priority, RequestError, SessionSpec,
     Span, VisitRequest, cross_check, format_clock, parse_clock, parse_span, read_advisors_csv,

@@ -10,9 +10,9 @@ mod run;
 mod spec;
 
 pub use run::{
-    AdvisorReport, DayReport, MilpReport, RequirementReport, ScheduleOptions, ScheduleReport,
-    ScheduleSummary, SessionReport, ShortfallReport, UnservedReport, VenueReport, file_id, run_schedule,
-    schedule_table,
+    AdvisorReport, DayReport, Illness, MilpReport, ReplanReport, RequirementReport, ScheduleOptions,
+    ScheduleReport, ScheduleSummary, SessionReport, ShortfallReport, UnservedReport, VenueReport, file_id,
+    run_schedule, schedule_table,
 };
 pub use spec::{
     AdvisorsSpec, DaysSpec, FrequencySpec, RequirementSpec, RotationAdvisor, RotationSpec, ScheduleScenario,

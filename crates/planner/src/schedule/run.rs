@@ -20,7 +20,7 @@ use crate::scenario::ScenarioIssue;
 use crate::sites::apply_scenario;
 
 /// Settings of a run that are not part of the scenario.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct ScheduleOptions {
     /// Weeks to plan, overriding the scenario's.
     pub weeks: Option<u32>,
@@ -28,6 +28,36 @@ pub struct ScheduleOptions {
     pub threads: usize,
     /// When the files are made (the calendars' DTSTAMP), UTC.
     pub generated_at_utc: NaiveDateTime,
+    /// Re-plan one day: this advisor falls ill on this date at this minute of the day.
+    pub ill: Option<Illness>,
+}
+
+/// An advisor falling ill during a planned day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Illness {
+    /// The advisor's id.
+    pub advisor: String,
+    /// The date.
+    pub date: NaiveDate,
+    /// The minute of the day.
+    pub at_min: u16,
+}
+
+/// The day re-planned after an advisor fell ill.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ReplanReport {
+    /// The date.
+    pub date: NaiveDate,
+    /// What changed before solving: pinned, cancelled sessions, moved visits.
+    pub changes: crate::day::ReplanChanges,
+    /// Home visits served in the new plan.
+    pub served: usize,
+    /// Home visits served in the old plan.
+    pub served_before: usize,
+    /// Left out, with reasons.
+    pub unserved: Vec<UnservedReport>,
+    /// Each advisor's stops in the new plan (pseudonyms only).
+    pub advisors: Vec<crate::day::AdvisorSummary>,
 }
 
 /// A venue of the rotation.
@@ -204,6 +234,8 @@ pub struct ScheduleSummary {
     pub patterns: u32,
     /// Day plans: home visits around the sessions, day by day (when the scenario asks for them).
     pub days: Vec<DayReport>,
+    /// The day re-planned after an advisor fell ill, when asked.
+    pub replanned: Option<ReplanReport>,
     /// Caveats.
     pub notes: Vec<String>,
     /// Seconds, all told.
@@ -571,6 +603,21 @@ pub fn run_schedule(
     // Day plans: home visits around each advisor's sessions.
     let mut day_reports = Vec::new();
     let mut advisor_days = Vec::new();
+    let mut replanned: Option<ReplanReport> = None;
+    if let Some(ill) = &options.ill {
+        if spec.days.is_none() {
+            return Err(scenario_err(vec![issue(
+                "ill",
+                "re-planning needs day plans: add a [days] table".into(),
+            )]));
+        }
+        if !dates.contains(&ill.date) {
+            return Err(scenario_err(vec![issue(
+                "ill",
+                format!("{} is not in the rotation ({start} to {})", ill.date, dates[dates.len() - 1]),
+            )]));
+        }
+    }
     if let Some(ds) = &spec.days {
         let demand_spec = match (&ds.demand, &located) {
             (Some(d), _) => d.clone(),
@@ -711,6 +758,44 @@ pub fn run_schedule(
                 let gj = neuvo_export::geojson(d, &export).map_err(export_err)?;
                 files.push((format!("{stem}.geojson"), serde_json::to_string(&gj).unwrap_or_default()));
             }
+            if let Some(ill) = options.ill.as_ref().filter(|i| i.date == *date) {
+                let at = u32::from(ill.at_min) * 60;
+                let (new_input, changes) = crate::day::replan_input(&input, &plan.summary, &ill.advisor, at)
+                    .map_err(|m| scenario_err(vec![issue("ill", m)]))?;
+                let new_plan = plan_day(&new_input, &net_for, &day_options, progress, cancelled).map_err(
+                    |e| match e {
+                        DayError::Cancelled => PlanError::Cancelled,
+                        other => PlanError::Solver(format!("re-planning {date}: {other}")),
+                    },
+                )?;
+                for d in &new_plan.days {
+                    if d.stops.is_empty() {
+                        continue;
+                    }
+                    let stem = format!("day-{date}-{}.replanned", file_id(&d.advisor_id));
+                    files.push((format!("{stem}.ics"), neuvo_export::ics(d, &export).map_err(export_err)?));
+                    let gj = neuvo_export::geojson(d, &export).map_err(export_err)?;
+                    files.push((format!("{stem}.geojson"), serde_json::to_string(&gj).unwrap_or_default()));
+                }
+                replanned = Some(ReplanReport {
+                    date: *date,
+                    changes,
+                    served: new_plan.summary.served,
+                    served_before: plan.summary.served,
+                    unserved: new_plan
+                        .summary
+                        .unserved
+                        .iter()
+                        .map(|u| UnservedReport {
+                            id: u.id.clone(),
+                            reason: u.reason.to_owned(),
+                            detail: u.detail.clone(),
+                        })
+                        .chain(left.iter().cloned())
+                        .collect(),
+                    advisors: new_plan.summary.days.clone(),
+                });
+            }
             day_reports.push(DayReport {
                 date: *date,
                 advisors: input.advisors.len(),
@@ -759,6 +844,7 @@ pub fn run_schedule(
         },
         patterns: rotation.cost.patterns,
         days: day_reports,
+        replanned,
         notes,
         seconds: t0.elapsed().as_secs_f64(),
     };
@@ -840,6 +926,25 @@ pub fn schedule_table(s: &ScheduleSummary) -> String {
                         .join(", ")
                 )
             }
+        );
+    }
+    if let Some(r) = &s.replanned {
+        let _ = writeln!(
+            o,
+            "re-planned {} with {} ill from {}: {} of {} home visits served (before: {}); pinned {}; moved {}; cancelled sessions {}",
+            r.date,
+            r.changes.ill,
+            r.changes.at,
+            r.served,
+            r.served + r.unserved.len(),
+            r.served_before,
+            r.changes.pinned.join(", "),
+            if r.changes.moved.is_empty() { "none".into() } else { r.changes.moved.join(", ") },
+            if r.changes.cancelled_sessions.is_empty() {
+                "none".into()
+            } else {
+                r.changes.cancelled_sessions.join(", ")
+            },
         );
     }
     for n in &s.notes {
