@@ -4,6 +4,7 @@
 import { setupCompare } from './compare.js';
 import { setupPlans } from './plan.js';
 import { setupRoutes } from './routes.js';
+import { setupSchedule } from './schedule.js';
 
 const $ = (id) => document.getElementById(id);
 let token = sessionStorage.getItem('neuvo-token') || '';
@@ -153,6 +154,7 @@ async function start() {
   await setupPlans({ api, post, registerLayer, map, showError });
   await setupRoutes({ api, post, registerLayer, map, showError, me, token: () => token });
   await setupCompare({ api, post, registerLayer, map, showError });
+  await setupSchedule({ api, post, registerLayer, map, showError, me });
   await loadStreets();
   map.on('click', onClick);
   $('mode').addEventListener('change', async () => {

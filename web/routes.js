@@ -47,12 +47,17 @@ function timeline(el, days, colorOf) {
   el.innerHTML = html;
 }
 
-// Draws route features (stops and legs of the export GeoJSON, each with `advisor` or for one advisor) into `layer`.
-function drawRoutes(layer, fc, colorOf, renderer) {
+// Draws route features (stops and legs of the export GeoJSON, each with `advisor` or for one advisor) into `layer`;
+// each drawn leg carries its advisor in `data-advisor`. Shared with the rotation panel (schedule.js).
+export function drawRoutes(layer, fc, colorOf, renderer) {
   layer.clearLayers();
   L.geoJSON(fc, {
     filter: (f) => f.properties.layer === 'leg',
     style: (f) => ({ color: colorOf(f.properties.advisor), weight: 4, opacity: 0.85, className: `neuvo-route-leg neuvo-advisor-${cls(f.properties.advisor)}` }),
+    onEachFeature: (f, l) => l.on('add', () => {
+      const el = l.getElement();
+      if (el) el.dataset.advisor = f.properties.advisor ?? '';
+    }),
     renderer,
   }).addTo(layer);
   L.geoJSON(fc, {

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use neuvo_model::Mode;
+use neuvo_planner::schedule::ScheduleScenario;
 use neuvo_planner::{CompareScenario, Scenario};
 use neuvo_server::{AppState, DatasetInfo, Db, Planning, Role, ServerConfig};
 
@@ -111,11 +112,12 @@ pub(crate) fn state(data_dir: &Path, a: &ServeArgs) -> Result<AppState> {
         workers: a.workers.unwrap_or(defaults.workers).max(1),
         ..defaults
     };
-    let (scenarios, comparisons) = shipped_scenarios(data_dir);
+    let (scenarios, comparisons, schedules) = shipped_scenarios(data_dir);
     let planning = Planning {
         inputs: Arc::new(crate::inputs::FileInputs::new(data_dir)),
         scenarios,
         comparisons,
+        schedules,
         sample_day: sample_day(data_dir),
     };
     Ok(AppState::new(db, networks, venues, datasets(data_dir), config)?.with_planning(planning))
@@ -141,18 +143,20 @@ pub(crate) fn sample_day(data_dir: &Path) -> Option<neuvo_planner::day::DayReque
     }
 }
 
-/// The files of DATA_DIR/scenarios/, by file name: location scenarios, and comparisons (a TOML whose top level has
-/// a `variants` table); rotation scenarios (a `rotation` table) are not served yet; a file that does not parse is
-/// left out with a warning.
-pub(crate) fn shipped_scenarios(data_dir: &Path) -> (Vec<Scenario>, Vec<CompareScenario>) {
+/// The files of DATA_DIR/scenarios/, by file name: location scenarios, comparisons (a TOML whose top level has a
+/// `variants` table) and rotation scenarios (a `rotation` table); a file that does not parse is left out with a
+/// warning.
+pub(crate) fn shipped_scenarios(
+    data_dir: &Path,
+) -> (Vec<Scenario>, Vec<CompareScenario>, Vec<ScheduleScenario>) {
     let dir = data_dir.join("scenarios");
-    let Ok(entries) = std::fs::read_dir(&dir) else { return (Vec::new(), Vec::new()) };
+    let Ok(entries) = std::fs::read_dir(&dir) else { return (Vec::new(), Vec::new(), Vec::new()) };
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
-    let (mut scenarios, mut comparisons) = (Vec::new(), Vec::new());
+    let (mut scenarios, mut comparisons, mut schedules) = (Vec::new(), Vec::new(), Vec::new());
     for f in &files {
         let origin = f.display().to_string();
         let text = match std::fs::read_to_string(f) {
@@ -165,10 +169,11 @@ pub(crate) fn shipped_scenarios(data_dir: &Path) -> (Vec<Scenario>, Vec<CompareS
         let table = text.parse::<toml::Table>().ok();
         let has = |key: &str| table.as_ref().is_some_and(|t| t.get(key).is_some_and(toml::Value::is_table));
         if has("rotation") {
-            // A rotation scenario (`neuvo schedule`): not served yet.
-            continue;
-        }
-        if has("variants") {
+            match ScheduleScenario::from_toml(&text, &origin) {
+                Ok(r) => schedules.push(r),
+                Err(e) => tracing::warn!(file = %origin, error = %e, "rotation scenario left out"),
+            }
+        } else if has("variants") {
             match CompareScenario::from_toml(&text, &origin) {
                 Ok(c) => comparisons.push(c),
                 Err(e) => tracing::warn!(file = %origin, error = %e, "comparison left out"),
@@ -180,7 +185,7 @@ pub(crate) fn shipped_scenarios(data_dir: &Path) -> (Vec<Scenario>, Vec<CompareS
             }
         }
     }
-    (scenarios, comparisons)
+    (scenarios, comparisons, schedules)
 }
 
 /// Runs the server until Ctrl-C; `announce` is printed once it listens (with the real address).

@@ -498,3 +498,215 @@ fn the_map_page_compares_two_variants_in_a_browser() {
     assert_eq!(v["sites"]["before_only"], 3, "{v}");
     assert_eq!(v["sites"]["both"], 3, "{}", v["sites"]);
 }
+
+/// Waits for a job to finish as `token`; returns its final status and, when done, its result.
+fn finish_job(base: &str, token: &str, id: &str) -> (serde_json::Value, serde_json::Value) {
+    let t0 = Instant::now();
+    loop {
+        let (status, body) = get(&format!("{base}/api/v1/jobs/{id}"), Some(token));
+        assert_eq!(status, 200, "{body}");
+        let st: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+        match st["state"].as_str() {
+            Some("queued" | "running") => {
+                assert!(t0.elapsed() < Duration::from_secs(600), "job {id} did not finish");
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            Some("done") => {
+                let (status, body) = get(&format!("{base}/api/v1/jobs/{id}/result"), Some(token));
+                assert_eq!(status, 200, "{body}");
+                return (st, serde_json::from_str(&body).expect("JSON"));
+            }
+            _ => return (st, serde_json::Value::Null),
+        }
+    }
+}
+
+/// The rotation panel in Chromium: a planner plans the Espoo week (one week) as a job; the week view shows every
+/// session of the job's summary as exactly one block in its date's column and its advisor's row with its venue,
+/// times and kind, each advisor-day's home visits, and one venue marker per venue; clicking a day draws one route
+/// per advisor out that day (from the job's advisor days), clicking a cell that advisor's only. Through the API:
+/// the rotation scenario is listed as such, advisors are refused, 13 weeks and paths leaving the data folder are
+/// 422 naming the field, an analyst may plan but not publish, and with `publish` the advisor adv-aino lists
+/// exactly her own days of the rotation.
+#[test]
+fn the_map_page_plans_a_rotation_in_a_browser() {
+    let data = neuvo_testkit::data_dir();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("neuvo.db");
+    let planner = add_user(&data, &db, "pia", "planner");
+    let analyst = add_user(&data, &db, "ana", "analyst");
+    let aino = add_user(&data, &db, "adv-aino", "advisor");
+    let web = web_dir();
+    let s = start(&data, &db, &["--web", web.to_str().expect("utf-8")]);
+    let api = |p: &str| format!("{}/api/v1{p}", s.url);
+
+    // The rotation scenario is listed as one, and only that; advisors may neither list nor plan.
+    let (status, body) = get(&api("/schedule/scenarios"), Some(&planner));
+    assert_eq!(status, 200, "{body}");
+    let list: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let week = list.as_array().expect("list").iter().find(|r| r["name"] == "espoo-week").expect("espoo-week");
+    assert_eq!(week["weeks"], 1, "{week}");
+    let (_, body) = get(&api("/locate/scenarios"), Some(&planner));
+    assert!(!body.contains("\"espoo-week\""), "{body}");
+    let (status, _) = get(&api("/schedule/scenarios"), Some(&analyst));
+    assert_eq!(status, 200);
+    let (status, _) = get(&api("/schedule/scenarios"), Some(&aino));
+    assert_eq!(status, 403);
+    let (status, _) =
+        post_json(&api("/jobs/schedule"), &aino, &serde_json::json!({"scenario": "espoo-week"}));
+    assert_eq!(status, 403);
+    let (status, err) = post_json(
+        &api("/jobs/schedule"),
+        &planner,
+        &serde_json::json!({"scenario": "espoo-week", "weeks": 13}),
+    );
+    assert_eq!(status, 422, "{err}");
+    assert_eq!(err["details"]["field"], "weeks", "{err}");
+    let mut inline = week["body"].clone();
+    inline["advisors"]["file"] = serde_json::json!("../../etc/advisors.csv");
+    let (status, err) = post_json(&api("/jobs/schedule"), &planner, &serde_json::json!({"scenario": inline}));
+    assert_eq!(status, 422, "{err}");
+    assert_eq!(err["details"]["issues"][0]["field"], "advisors.file", "{err}");
+    let (status, err) = post_json(
+        &api("/jobs/schedule"),
+        &analyst,
+        &serde_json::json!({"scenario": "espoo-week", "publish": true}),
+    );
+    assert_eq!(status, 403, "{err}");
+
+    let v = run_script(&s, "schedule.mjs", &[&planner, "espoo-week", "1"], "map-schedule.png");
+    // The job's result, fetched here, is the reference.
+    let job = v["job"].as_str().expect("job id");
+    let (status, body) = get(&api(&format!("/jobs/{job}/result")), Some(&planner));
+    assert_eq!(status, 200);
+    let result: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let summary = &result["summary"];
+    let sessions = summary["sessions"].as_array().expect("sessions");
+    assert!(!sessions.is_empty());
+    assert!(
+        result["files"].as_array().is_some_and(|f| f.iter().any(|n| n == "rotation.csv")),
+        "{}",
+        result["files"]
+    );
+    // One week: one grid, the days Mo–Su as columns, an advisor per row.
+    assert_eq!(v["week_tables"], 1, "{v}");
+    assert_eq!(v["columns"].as_array().map(Vec::len), Some(7), "{v}");
+    let advisors: Vec<&serde_json::Value> =
+        summary["advisors"].as_array().expect("advisors").iter().map(|a| &a["id"]).collect();
+    assert_eq!(v["rows"].as_array().expect("rows").iter().collect::<Vec<_>>(), advisors);
+    // Every session is exactly one block, in its date's column and its advisor's row, with its times and kind.
+    let blocks = v["blocks"].as_array().expect("blocks");
+    assert_eq!(blocks.len(), sessions.len(), "one block per session");
+    for b in blocks {
+        assert_eq!(b["date"], b["column_date"], "a block under the header of its cell's date: {b}");
+        assert_eq!(b["advisor"], b["row_advisor"], "a block in its cell's row: {b}");
+    }
+    for x in sessions {
+        let same = blocks
+            .iter()
+            .filter(|b| {
+                b["date"] == x["date"]
+                    && b["advisor"] == x["advisor"]
+                    && b["venue"] == x["venue"]
+                    && b["start"] == x["start"]
+                    && b["end"] == x["end"]
+                    && b["kind"] == x["kind"]
+            })
+            .count();
+        assert_eq!(same, 1, "session {x}: {same} blocks");
+    }
+    // Home visits per advisor-day, as the advisor days hold them.
+    let days = result["advisor_days"].as_array().expect("advisor days");
+    let visits = v["visits"].as_array().expect("visits");
+    assert_eq!(visits.len(), days.len(), "{v}");
+    for d in days {
+        let n = d["stops"].as_array().unwrap().iter().filter(|s| s["kind"] == "visit").count();
+        let shown = visits
+            .iter()
+            .find(|x| x["date"] == d["date"] && x["advisor"] == d["advisor_id"])
+            .unwrap_or_else(|| panic!("no visit count for {} {}", d["date"], d["advisor_id"]));
+        assert_eq!(shown["visits"].as_u64(), Some(n as u64), "{shown}");
+        // Pseudonyms only in the result.
+        assert!(
+            d["stops"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s["client"].is_null() || s["client"]["name"].is_null())
+        );
+    }
+    // A marker per venue with sessions.
+    let mut venues: Vec<&str> = sessions.iter().filter_map(|x| x["venue"].as_str()).collect();
+    venues.sort_unstable();
+    venues.dedup();
+    let mut drawn: Vec<&str> =
+        v["venues"].as_array().expect("venues").iter().filter_map(|x| x["venue"].as_str()).collect();
+    drawn.sort_unstable();
+    assert_eq!(drawn, venues);
+    // Shortfalls and unserved visits, one item each.
+    assert_eq!(v["shortfalls"].as_u64(), Some(summary["shortfalls"].as_array().unwrap().len() as u64));
+    let unserved: usize =
+        summary["days"].as_array().unwrap().iter().map(|d| d["unserved"].as_array().unwrap().len()).sum();
+    assert_eq!(v["unserved"].as_array().map(Vec::len), Some(unserved));
+    // Each day clicked: one route per advisor with stops that day.
+    let drawn_days = v["days"].as_object().expect("days");
+    assert_eq!(drawn_days.len(), 7, "{v}");
+    let mut some_routes = false;
+    for (date, d) in drawn_days {
+        let mut want: Vec<&str> = days
+            .iter()
+            .filter(|x| {
+                x["date"] == date.as_str()
+                    && x["stops"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|s| s["kind"] != "start" && s["kind"] != "end")
+            })
+            .filter_map(|x| x["advisor_id"].as_str())
+            .collect();
+        want.sort_unstable();
+        let mut got: Vec<&str> =
+            d["legs"].as_array().expect("legs").iter().filter_map(|x| x.as_str()).collect();
+        got.sort_unstable();
+        assert_eq!(got, want, "{date}: one route per advisor out");
+        some_routes |= !got.is_empty();
+    }
+    assert!(some_routes, "{v}");
+    let cell = &v["cell"];
+    assert_eq!(cell["legs"], serde_json::json!([cell["advisor"]]), "{cell}");
+
+    // Published: adv-aino lists exactly her own days of the rotation, the others are explained.
+    let (status, job) = post_json(
+        &api("/jobs/schedule"),
+        &planner,
+        &serde_json::json!({"scenario": "espoo-week", "publish": true}),
+    );
+    assert_eq!(status, 202, "{job}");
+    let (st, published) = finish_job(&s.url, &planner, job["id"].as_str().expect("id"));
+    assert_eq!(st["state"], "done", "{st}");
+    let mut her_days: Vec<&str> = published["advisor_days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["advisor_id"] == "adv-aino")
+        .filter_map(|d| d["date"].as_str())
+        .collect();
+    her_days.sort_unstable();
+    assert!(!her_days.is_empty());
+    for p in published["published"].as_array().expect("published") {
+        assert_eq!(p["plan_id"].is_i64(), p["advisor"] == "adv-aino", "{p}");
+    }
+    let (status, body) = get(&api("/plans"), Some(&aino));
+    assert_eq!(status, 200, "{body}");
+    let plans: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let plans = plans.as_array().expect("list");
+    assert!(plans.iter().all(|p| p["advisor"] == "adv-aino" && p["kind"] == "day"), "{body}");
+    let mut dates: Vec<&str> = plans.iter().filter_map(|p| p["date"].as_str()).collect();
+    dates.sort_unstable();
+    assert_eq!(dates, her_days);
+    let first = plans[0]["id"].as_i64().expect("id");
+    let (status, ics) = get(&api(&format!("/plans/{first}/ics")), Some(&aino));
+    assert_eq!(status, 200);
+    assert!(ics.contains("BEGIN:VEVENT"));
+}

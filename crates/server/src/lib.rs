@@ -125,7 +125,7 @@ impl NetworkEntry {
 }
 
 /// What the planners' and analysts' endpoints need: the inputs the pipeline reads (files and caches, provided by
-/// the binary) and the scenarios and comparisons shipped with the data.
+/// the binary) and the scenarios, comparisons and rotations shipped with the data.
 #[derive(Clone)]
 pub struct Planning {
     /// Loads networks, demand and sites for a scenario.
@@ -134,6 +134,8 @@ pub struct Planning {
     pub scenarios: Vec<neuvo_planner::Scenario>,
     /// The comparisons (variants of a closure scenario) that can be run by name.
     pub comparisons: Vec<neuvo_planner::CompareScenario>,
+    /// The rotation scenarios (`neuvo schedule`) that can be run by name.
+    pub schedules: Vec<neuvo_planner::schedule::ScheduleScenario>,
     /// The sample day of the advisors' job (`data/routes/`), when shipped.
     pub sample_day: Option<neuvo_planner::day::DayRequests>,
 }

@@ -91,6 +91,7 @@ fn server() -> common::TestServer {
         inputs: Arc::new(Values),
         scenarios: Vec::new(),
         comparisons: vec![comparison()],
+        schedules: Vec::new(),
         sample_day: None,
     })
 }

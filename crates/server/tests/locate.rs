@@ -92,6 +92,7 @@ fn server() -> common::TestServer {
         inputs: Arc::new(Values),
         scenarios: vec![scenario(1, 2.0)],
         comparisons: Vec::new(),
+        schedules: Vec::new(),
         sample_day: None,
     })
 }

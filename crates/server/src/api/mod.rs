@@ -7,6 +7,7 @@ mod locate;
 mod meta;
 mod records;
 mod routes;
+mod schedule;
 mod travel;
 
 use std::sync::OnceLock;
@@ -53,7 +54,7 @@ impl IntoResponse for GeoJson {
         (name = "meta", description = "Health, configuration, data sets and networks"),
         (name = "travel", description = "Routes, isochrones, matrices and venues"),
         (name = "jobs", description = "Long work: submit, follow, cancel, fetch results"),
-        (name = "plans", description = "Location plans, comparisons and advisors' days: the shipped scenarios, pop-up site selection, variants of a closure scenario compared and home-visit routing as jobs"),
+        (name = "plans", description = "Location plans, comparisons, rotations and advisors' days: the shipped scenarios, pop-up site selection, variants of a closure scenario compared, the rotation of pop-up sessions and home-visit routing as jobs"),
         (name = "records", description = "Users, scenarios, plans, visit requests and the audit log")
     )
 )]
@@ -92,6 +93,8 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(locate::scenarios))
         .routes(routes!(compare::submit))
         .routes(routes!(compare::comparisons))
+        .routes(routes!(schedule::submit))
+        .routes(routes!(schedule::rotations))
         .routes(routes!(routes::sample))
         .routes(routes!(routes::submit))
         .routes(routes!(jobs::list))

@@ -32,7 +32,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::AppJson;
 use crate::jobs::{JobFailure, JobStatus};
 
-const PLANNING: [Role; 2] = [Role::Planner, Role::Admin];
+pub(crate) const PLANNING: [Role; 2] = [Role::Planner, Role::Admin];
 
 /// Most visit requests one job plans.
 const MAX_VISITS: usize = 5_000;
@@ -103,6 +103,8 @@ pub(crate) struct RoutesRequest {
 pub(crate) struct Published {
     /// The advisor's id.
     advisor: String,
+    /// The day, `YYYY-MM-DD`.
+    date: String,
     /// The stored plan, when published.
     plan_id: Option<i64>,
     /// Why not, when not.
@@ -240,7 +242,11 @@ pub(crate) async fn submit(
             };
             let plan = plan_day(&input, &network, &options, ctx, &|| ctx.cancelled()).map_err(day_error)?;
             let published = if publish {
-                publish_days(&db, planner, &plan.days, &plan.summary, reveal)
+                let summary_of = |day: &AdvisorDay| {
+                    serde_json::to_value(plan.summary.days.iter().find(|d| d.id == day.advisor_id))
+                        .unwrap_or_default()
+                };
+                publish_days(&db, planner, &plan.days, &summary_of, reveal)
                     .map_err(|e| JobFailure::Failed(format!("storing the days failed: {e}")))?
             } else {
                 Vec::new()
@@ -251,13 +257,15 @@ pub(crate) async fn submit(
     Ok(super::jobs::accepted(status))
 }
 
-/// Stores each day as its advisor's plan (replacing their earlier plan of that date); an advisor without a user
-/// of the same name gets no plan, with the reason.
-fn publish_days(
+/// Stores each day as its advisor's plan (replacing their earlier plan of that advisor and date); an advisor
+/// without a user of the same name gets no plan, with the reason. `summary_of` gives the advisor's day in figures
+/// (departure, return, stops), stored beside the day for the advisor's timeline. Shared by the routes job and the
+/// rotation job.
+pub(crate) fn publish_days(
     db: &db::Db,
     planner: i64,
     days: &[AdvisorDay],
-    summary: &neuvo_planner::day::DaySummary,
+    summary_of: &dyn Fn(&AdvisorDay) -> serde_json::Value,
     reveal: bool,
 ) -> Result<Vec<Published>, ApiError> {
     db.with(|c| {
@@ -267,6 +275,7 @@ fn publish_days(
             let Some(u) = user.filter(|u| u.role == Role::Advisor) else {
                 out.push(Published {
                     advisor: day.advisor_id.clone(),
+                    date: day.date.to_string(),
                     plan_id: None,
                     reason: Some(format!(
                         "no advisor user named {:?}: add one with `neuvo user add {} --role advisor`",
@@ -285,7 +294,7 @@ fn publish_days(
                     }
                 }
             }
-            let advisor_summary = summary.days.iter().find(|d| d.id == day.advisor_id);
+            let advisor_summary = summary_of(day);
             let body = serde_json::json!({"day": stored, "summary": advisor_summary, "reveal_client_details": reveal});
             let date = day.date.to_string();
             let replaced = c.execute(
@@ -299,7 +308,7 @@ fn publish_days(
             let id = c.last_insert_rowid();
             let note = if replaced > 0 { format!("replaced {replaced} earlier plan(s)") } else { String::new() };
             db::audit(c, Some(planner), "plan.publish", &format!("plan/{id}"), &note)?;
-            out.push(Published { advisor: day.advisor_id.clone(), plan_id: Some(id), reason: None });
+            out.push(Published { advisor: day.advisor_id.clone(), date, plan_id: Some(id), reason: None });
         }
         Ok(out)
     })
