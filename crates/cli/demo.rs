@@ -202,6 +202,8 @@ fn locate(data_dir: &Path, out: &Path) -> Result<()> {
     println!(
         "            Espoo: neuvo locate --scenario data/scenarios/espoo-75plus-car.toml (after `neuvo data fetch`)"
     );
+    println!("            closures: neuvo compare --scenario data/scenarios/espoo-2021.toml before after");
+    println!("            rotation: neuvo schedule --scenario data/scenarios/espoo-week.toml --weeks 2");
     Ok(())
 }
 
