@@ -770,6 +770,16 @@ fn describe_people(groups: &[String], people: &[f64]) -> String {
     groups.iter().zip(people).map(|(g, n)| format!("{n:.0} {g}")).collect::<Vec<_>>().join(", ")
 }
 
+/// A demand cell as GeoJSON geometry: its outline as a Polygon, or its centre as a Point when it has none.
+pub(crate) fn cell_geometry(c: &neuvo_model::DemandCell) -> Value {
+    if c.outline.len() >= 4 {
+        let ring: Vec<[f64; 2]> = c.outline.iter().map(|p| [round(p.lon(), 6), round(p.lat(), 6)]).collect();
+        json!({"type": "Polygon", "coordinates": [ring]})
+    } else {
+        json!({"type": "Point", "coordinates": [round(c.location.lon(), 6), round(c.location.lat(), 6)]})
+    }
+}
+
 pub(crate) fn round(x: f64, digits: i32) -> f64 {
     let f = 10f64.powi(digits);
     (x * f).round() / f
@@ -849,12 +859,7 @@ fn cells_geojson(
         .enumerate()
         .map(|(k, &i)| {
             let c = &demand.cells[i];
-            let geometry = if c.outline.len() >= 4 {
-                let ring: Vec<[f64; 2]> = c.outline.iter().map(|p| [round(p.lon(), 6), round(p.lat(), 6)]).collect();
-                json!({"type": "Polygon", "coordinates": [ring]})
-            } else {
-                json!({"type": "Point", "coordinates": [round(c.location.lon(), 6), round(c.location.lat(), 6)]})
-            };
+            let geometry = cell_geometry(c);
             let (nearest, time, covered) = match ev.nearest[k] {
                 Some(n) => (
                     Some(sites[n.site].id.as_str()),

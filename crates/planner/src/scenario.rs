@@ -288,25 +288,17 @@ pub enum ScenarioError {
 impl Scenario {
     /// Parses a scenario from TOML text; `origin` names the file in errors.
     pub fn from_toml(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
-        let s: Scenario = toml::from_str(text)
-            .map_err(|e| ScenarioError::Parse { origin: origin.to_owned(), message: e.to_string() })?;
-        s.checked(origin)
+        parse_toml::<Scenario>(text, origin)?.checked(origin)
     }
 
     /// Parses a scenario from a JSON value (the API's form).
     pub fn from_json(value: serde_json::Value, origin: &str) -> Result<Scenario, ScenarioError> {
-        let s: Scenario = serde_json::from_value(value)
-            .map_err(|e| ScenarioError::Parse { origin: origin.to_owned(), message: e.to_string() })?;
-        s.checked(origin)
+        parse_json::<Scenario>(value, origin)?.checked(origin)
     }
 
     fn checked(self, origin: &str) -> Result<Scenario, ScenarioError> {
         let issues = self.validate();
-        if issues.is_empty() {
-            Ok(self)
-        } else {
-            Err(ScenarioError::Invalid { origin: origin.to_owned(), issues })
-        }
+        checked(self, issues, origin)
     }
 
     /// The scenario with `o` applied, checked again (switching to LSCP drops p).
@@ -456,12 +448,7 @@ impl Scenario {
     /// Problems with paths that leave the data folder (absolute, or with `..`). The server calls this, so that a
     /// request can only name files inside the data folder; the command line lets its user name any file.
     pub fn confined_path_issues(&self) -> Vec<ScenarioIssue> {
-        self.paths()
-            .into_iter()
-            .filter_map(|(field, p)| {
-                check_relative_path(p).err().map(|message| ScenarioIssue { field, message })
-            })
-            .collect()
+        confined(self.paths())
     }
 
     /// Every data path the scenario names, with its field.
@@ -482,6 +469,41 @@ impl Scenario {
         }
         v
     }
+}
+
+/// Parses TOML text into a scenario-like file type; the parser's message (with line and column) names `origin`.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    origin: &str,
+) -> Result<T, ScenarioError> {
+    toml::from_str(text)
+        .map_err(|e| ScenarioError::Parse { origin: origin.to_owned(), message: e.to_string() })
+}
+
+/// Parses a JSON value (the API's form) into a scenario-like file type.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    origin: &str,
+) -> Result<T, ScenarioError> {
+    serde_json::from_value(value)
+        .map_err(|e| ScenarioError::Parse { origin: origin.to_owned(), message: e.to_string() })
+}
+
+/// `value` when `issues` is empty, else every issue at once.
+pub(crate) fn checked<T>(value: T, issues: Vec<ScenarioIssue>, origin: &str) -> Result<T, ScenarioError> {
+    if issues.is_empty() {
+        Ok(value)
+    } else {
+        Err(ScenarioError::Invalid { origin: origin.to_owned(), issues })
+    }
+}
+
+/// The paths (with their fields) that leave the data folder (absolute, or with `..`).
+pub(crate) fn confined(paths: Vec<(String, &str)>) -> Vec<ScenarioIssue> {
+    paths
+        .into_iter()
+        .filter_map(|(field, p)| check_relative_path(p).err().map(|message| ScenarioIssue { field, message }))
+        .collect()
 }
 
 /// A data path must stay inside the data folder: relative, without `..`.

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::spec::{CompareScenario, ModeSpec};
 use crate::inputs::Inputs;
-use crate::locate::{PlanError, RunOptions, per_group, round, run_locate};
+use crate::locate::{PlanError, RunOptions, cell_geometry, per_group, round, run_locate};
 use crate::matrix::cells_to_sites;
 use crate::scenario::ScenarioIssue;
 use crate::sites::apply_scenario;
@@ -691,12 +691,7 @@ fn difference_geojson(
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let geometry = if c.outline.len() >= 4 {
-                let ring: Vec<[f64; 2]> = c.outline.iter().map(|p| [round(p.lon(), 6), round(p.lat(), 6)]).collect();
-                json!({"type": "Polygon", "coordinates": [ring]})
-            } else {
-                json!({"type": "Point", "coordinates": [round(c.location.lon(), 6), round(c.location.lat(), 6)]})
-            };
+            let geometry = cell_geometry(c);
             let mut props = serde_json::Map::new();
             props.insert("id".into(), json!(c.id));
             props.insert("district".into(), json!(c.district));

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use neuvo_model::{Mode, OpeningHours, WEEKDAYS};
+use neuvo_model::{Mode, OpeningHours};
 use serde::{Deserialize, Serialize};
 
 use crate::scenario::{DemandSpec, NetworkSpec, ScenarioError, ScenarioIssue, SitesSpec};
@@ -72,10 +72,7 @@ impl When {
     /// The weekday (Monday = 0) and the minute of the day, or what is wrong.
     pub fn parse(&self) -> Result<(usize, u16), String> {
         let d = self.day.trim();
-        let day = WEEKDAYS
-            .iter()
-            .zip(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
-            .position(|(short, long)| d.eq_ignore_ascii_case(short) || d.eq_ignore_ascii_case(long))
+        let day = crate::schedule::parse_weekday(d)
             .ok_or_else(|| format!("unknown weekday {d:?}: write Mo, Tu, We, Th, Fr, Sa or Su"))?;
         let minute = parse_hhmm(&self.time)
             .ok_or_else(|| format!("time {:?}: expected HH:MM between 00:00 and 23:59", self.time))?;
@@ -178,26 +175,20 @@ pub struct PopupsFrom {
 impl CompareScenario {
     /// Parses a comparison from TOML; `origin` names the file in errors.
     pub fn from_toml(text: &str, origin: &str) -> Result<CompareScenario, ScenarioError> {
-        let mut s: CompareScenario = toml::from_str(text)
-            .map_err(|e| ScenarioError::Parse { origin: origin.to_owned(), message: e.to_string() })?;
+        let mut s: CompareScenario = crate::scenario::parse_toml(text, origin)?;
         s.source_text = Some(text.to_owned());
         s.checked(origin)
     }
 
     /// Parses a comparison from JSON (the API's form).
     pub fn from_json(value: serde_json::Value, origin: &str) -> Result<CompareScenario, ScenarioError> {
-        let s: CompareScenario = serde_json::from_value(value)
-            .map_err(|e| ScenarioError::Parse { origin: origin.to_owned(), message: e.to_string() })?;
+        let s: CompareScenario = crate::scenario::parse_json(value, origin)?;
         s.checked(origin)
     }
 
     fn checked(self, origin: &str) -> Result<CompareScenario, ScenarioError> {
         let issues = self.validate();
-        if issues.is_empty() {
-            Ok(self)
-        } else {
-            Err(ScenarioError::Invalid { origin: origin.to_owned(), issues })
-        }
+        crate::scenario::checked(self, issues, origin)
     }
 
     /// `field` with the line of the file where `needle` first appears inside `table` (`[variants.after]`), when
@@ -331,12 +322,7 @@ impl CompareScenario {
     /// Problems with paths that leave the data folder (absolute, or with `..`): the server refuses such a
     /// comparison, as it refuses such a location scenario.
     pub fn confined_path_issues(&self) -> Vec<ScenarioIssue> {
-        self.paths()
-            .into_iter()
-            .filter_map(|(field, p)| {
-                crate::scenario::check_relative_path(p).err().map(|message| ScenarioIssue { field, message })
-            })
-            .collect()
+        crate::scenario::confined(self.paths())
     }
 
     /// Every data path the comparison names, with its field (for the server's confinement check).

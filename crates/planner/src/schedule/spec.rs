@@ -271,25 +271,19 @@ pub fn parse_weekday(s: &str) -> Option<usize> {
 impl ScheduleScenario {
     /// Parses a rotation scenario from TOML; `origin` names the file in errors.
     pub fn from_toml(text: &str, origin: &str) -> Result<ScheduleScenario, ScenarioError> {
-        let s: ScheduleScenario = toml::from_str(text)
-            .map_err(|e| ScenarioError::Parse { origin: origin.to_owned(), message: e.to_string() })?;
+        let s: ScheduleScenario = crate::scenario::parse_toml(text, origin)?;
         s.checked(origin)
     }
 
     /// Parses a rotation scenario from JSON (the API's form).
     pub fn from_json(value: serde_json::Value, origin: &str) -> Result<ScheduleScenario, ScenarioError> {
-        let s: ScheduleScenario = serde_json::from_value(value)
-            .map_err(|e| ScenarioError::Parse { origin: origin.to_owned(), message: e.to_string() })?;
+        let s: ScheduleScenario = crate::scenario::parse_json(value, origin)?;
         s.checked(origin)
     }
 
     fn checked(self, origin: &str) -> Result<ScheduleScenario, ScenarioError> {
         let issues = self.validate();
-        if issues.is_empty() {
-            Ok(self)
-        } else {
-            Err(ScenarioError::Invalid { origin: origin.to_owned(), issues })
-        }
+        crate::scenario::checked(self, issues, origin)
     }
 
     /// Every problem visible without loading the inputs.
@@ -410,11 +404,6 @@ impl ScheduleScenario {
 
     /// Paths that leave the data folder (the server refuses them).
     pub fn confined_path_issues(&self) -> Vec<ScenarioIssue> {
-        self.paths()
-            .into_iter()
-            .filter_map(|(field, p)| {
-                crate::scenario::check_relative_path(p).err().map(|message| ScenarioIssue { field, message })
-            })
-            .collect()
+        crate::scenario::confined(self.paths())
     }
 }
